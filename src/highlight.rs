@@ -1,0 +1,109 @@
+//! Server-side syntax highlighting: code in, HTML spans with CSS classes out, plus the
+//! stylesheet for a light and a dark theme. No JavaScript runs in the reader's browser.
+
+use std::sync::OnceLock;
+
+use syntect::highlighting::ThemeSet;
+use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+/// Class prefix, so highlighting classes never clash with the site's own.
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+fn syntaxes() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(two_face::syntax::extra_newlines)
+}
+
+fn themes() -> &'static ThemeSet {
+    static SET: OnceLock<ThemeSet> = OnceLock::new();
+    SET.get_or_init(ThemeSet::load_defaults)
+}
+
+/// Maps the language names authors write to the names the grammars know.
+fn grammar_token(lang: &str) -> &str {
+    match lang {
+        "rs" => "rust",
+        "shell" | "console" | "bash" | "sh" | "zsh" => "bash",
+        "" | "text" | "plain" | "txt" | "output" => "txt",
+        other => other,
+    }
+}
+
+/// Highlights `code` written in `lang`; unknown languages come back escaped but uncoloured.
+pub fn highlight(code: &str, lang: &str) -> String {
+    let token = grammar_token(lang);
+    if token == "txt" {
+        return crate::escape::text(code);
+    }
+    let set = syntaxes();
+    let syntax = set
+        .find_syntax_by_token(token)
+        .unwrap_or_else(|| set.find_syntax_plain_text());
+    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+    for line in LinesWithEndings::from(code) {
+        if generator
+            .parse_html_for_line_which_includes_newline(line)
+            .is_err()
+        {
+            return crate::escape::text(code);
+        }
+    }
+    generator.finalize()
+}
+
+/// Whether a language has a grammar (used to warn about typos in fence languages).
+pub fn knows(lang: &str) -> bool {
+    let token = grammar_token(lang);
+    token == "txt" || syntaxes().find_syntax_by_token(token).is_some()
+}
+
+/// The stylesheet: the light theme, and the dark one under `prefers-color-scheme: dark`.
+pub fn stylesheet(light: &str, dark: &str) -> Result<String, String> {
+    let css_of = |name: &str| {
+        let theme = themes().themes.get(name).ok_or_else(|| {
+            let known: Vec<_> = themes().themes.keys().cloned().collect();
+            format!(
+                "unknown highlight theme {name:?}; known themes: {}",
+                known.join(", ")
+            )
+        })?;
+        css_for_theme_with_class_style(theme, CLASS_STYLE).map_err(|e| e.to_string())
+    };
+    let light = css_of(light)?;
+    let dark = css_of(dark)?;
+    Ok(format!(
+        "/* Code colours, generated from the configured themes. */\n{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rust_toml_and_shell_are_coloured() {
+        let rust = highlight("fn main() { let x = 1; }\n", "rust");
+        assert!(rust.contains("hl-keyword") || rust.contains("hl-storage"), "{rust}");
+        let toml = highlight("[dependencies]\nburn = \"0.22\"\n", "toml");
+        assert!(toml.contains("hl-string"), "{toml}");
+        let shell = highlight("cargo add burn --features ndarray\n", "sh");
+        assert!(shell.contains("<span"), "{shell}");
+    }
+
+    #[test]
+    fn text_is_escaped_not_coloured() {
+        let out = highlight("a < b && c\n", "text");
+        assert!(out.contains("a &lt; b &amp;&amp; c"), "{out}");
+        assert!(knows("rust") && knows("toml") && knows("") && !knows("klingon"));
+    }
+
+    #[test]
+    fn stylesheet_has_both_themes() {
+        let css = stylesheet("InspiredGitHub", "base16-ocean.dark").unwrap();
+        assert!(css.contains("prefers-color-scheme: dark"));
+        assert!(css.contains(".hl-"));
+        assert!(stylesheet("nope", "base16-ocean.dark").is_err());
+    }
+}

@@ -1,0 +1,9 @@
+//! kiln: turns a folder of Markdown lessons into a static site, compiling and running their Rust
+//! code blocks, rendering their math with KaTeX and highlighting their code at build time.
+
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod escape;
+pub mod highlight;
+pub mod markdown;

@@ -1,0 +1,253 @@
+//! Spec tables for the Markdown pass: Markdown in, HTML (or diagnostics) out.
+
+use std::path::PathBuf;
+
+use super::*;
+
+fn source(body: &str) -> SourceFile {
+    let front = "+++\ntitle = \"t\"\n+++\n";
+    SourceFile {
+        path: PathBuf::from("/site/content/m/01-p.md"),
+        display: PathBuf::from("content/m/01-p.md"),
+        text: format!("{front}{body}"),
+        body_offset: front.len(),
+    }
+}
+
+fn resolver() -> LinkResolver {
+    LinkResolver {
+        sources: [
+            ("m/01-p.md".to_string(), "m/p/".to_string()),
+            ("m/02-q.md".to_string(), "m/q/".to_string()),
+        ]
+        .into(),
+        pages: ["".into(), "m/".into(), "m/p/".into(), "m/q/".into()].into(),
+        files: ["m/fig.png".to_string()].into(),
+    }
+}
+
+fn render_body(body: &str) -> Rendered {
+    let resolver = resolver();
+    let context = RenderContext {
+        resolver: &resolver,
+        source_dir: "m",
+        page_url: "m/p/",
+    };
+    render(&source(body), &context)
+}
+
+/// Renders and fills math placeholders with `[tex]` or `[[tex]]`, output slots with `<OUT n>`.
+fn html(body: &str) -> String {
+    let rendered = render_body(body);
+    placeholder::fill(&rendered.html, |slot| match slot {
+        Slot::Math(i) => {
+            let f = &rendered.formulas[i];
+            if f.display {
+                format!("[[{}]]", f.tex)
+            } else {
+                format!("[{}]", f.tex)
+            }
+        }
+        Slot::Output(i) => format!("<OUT {i}>"),
+    })
+}
+
+fn messages(body: &str) -> Vec<String> {
+    render_body(body)
+        .diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+#[test]
+fn math_spec() {
+    let cases = [
+        ("$x^2$", "<p>[x^2]</p>\n"),
+        ("a $x$ b", "<p>a [x] b</p>\n"),
+        ("$$\\sum_i x_i$$", "<p>[[\\sum_i x_i]]</p>\n"),
+        ("$$\na = b\n$$", "<p>[[\na = b\n]]</p>\n"),
+        // Currency is prose, not math.
+        ("costs $5 or $10", "<p>costs $5 or $10</p>\n"),
+        ("from $5 to $10.", "<p>from $5 to $10.</p>\n"),
+        // A backslash makes a literal dollar.
+        ("\\$x\\$", "<p>$x$</p>\n"),
+        // Dollars in code are code.
+        ("`$x$`", "<p><code>$x$</code></p>\n"),
+        ("```text\n$x$\n```", "<pre class=\"code\"><code>$x$\n</code></pre>"),
+        // A lone dollar stays a dollar.
+        ("a $ b", "<p>a $ b</p>\n"),
+    ];
+    for (markdown, expected) in cases {
+        let out = html(markdown);
+        assert!(out.contains(expected), "{markdown:?}\n got: {out:?}\nwant: {expected:?}");
+    }
+}
+
+#[test]
+fn formulas_know_where_they_are() {
+    let rendered = render_body("Intro\n\nWe have $a+b$ and\n$$\nc\n$$\n");
+    let f = &rendered.formulas;
+    assert_eq!(f.len(), 2);
+    // The front matter is three lines, so the body's line 3 is the file's line 6.
+    assert_eq!(f[0].location, Location::at("content/m/01-p.md", 6, 10));
+    assert!(f[1].display);
+    assert_eq!(f[1].location, Location::at("content/m/01-p.md", 7, 3));
+    assert_eq!(f[0].location_of(2), Location::at("content/m/01-p.md", 6, 12));
+    assert_eq!(f[1].location_of(2), Location::at("content/m/01-p.md", 8, 2));
+}
+
+#[test]
+fn unclosed_display_math_is_an_error() {
+    let found = messages("text\n\n$$ x + y\n\nmore\n");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("content/m/01-p.md:6:1: error: unclosed display math"),
+        "{found:?}"
+    );
+    assert!(messages("price \\$\\$ ok").is_empty());
+}
+
+#[test]
+fn headings_get_unique_anchors_and_a_toc() {
+    let rendered = render_body("## Summary\n\n## Summary\n\n### Exercise 1: Plot $f$ {#ex1}\n");
+    let ids: Vec<_> = rendered.headings.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids, ["summary", "summary-1", "ex1"]);
+    assert_eq!(rendered.headings[2].text, "Exercise 1: Plot f");
+    assert_eq!(rendered.headings[2].line, 8);
+    let out = html("## A *b*\n");
+    assert_eq!(
+        out,
+        "<h2 id=\"a-b\">A <em>b</em><a class=\"anchor\" href=\"#a-b\" aria-label=\"Link to this section\">#</a></h2>\n"
+    );
+}
+
+#[test]
+fn extensions_are_on() {
+    let out = html("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~ \"quoted\"[^n]\n\n[^n]: note\n");
+    assert!(out.contains("<table>"), "{out}");
+    assert!(out.contains("<del>gone</del>"), "{out}");
+    assert!(out.contains("“quoted”"), "{out}");
+    assert!(out.contains("footnote-definition"), "{out}");
+}
+
+#[test]
+fn fence_spec() {
+    let out = html("```rust\nfn main() {}\n```\n");
+    assert!(out.starts_with("<div class=\"code-block\" id=\"code-1\">"), "{out}");
+    assert!(out.contains("<span class=\"code-lang\">rust</span>"), "{out}");
+    assert!(out.contains("<OUT 0>"), "{out}");
+
+    let ignored = html("```rust,ignore\nfn main() {}\n```\n");
+    assert!(ignored.contains("not compiled") && !ignored.contains("<OUT"), "{ignored}");
+
+    let solution = html("```rust,solution\nfn main() {}\n```\n");
+    assert!(solution.contains("code-block solution") && solution.contains(">Solution<"));
+
+    let toml = html("```toml\n[dependencies]\n```\n");
+    assert!(toml.contains("code-lang\">toml") && !toml.contains("<OUT"), "{toml}");
+
+    let indented = html("para\n\n    let x = 1;\n");
+    assert!(indented.contains("code-lang\">text"), "{indented}");
+}
+
+#[test]
+fn hidden_lines_are_compiled_not_shown() {
+    let rendered = render_body("```rust\n# use std::fmt;\nfn main() {\n##[allow(unused)]\n    let x = 1;\n}\n```\n");
+    let block = &rendered.code_blocks[0];
+    assert_eq!(
+        block.compiled(),
+        "use std::fmt;\nfn main() {\n#[allow(unused)]\n    let x = 1;\n}\n"
+    );
+    assert_eq!(block.shown(), "fn main() {\n#[allow(unused)]\n    let x = 1;\n}\n");
+    let lines: Vec<_> = block.lines.iter().map(|l| (l.line, l.col_offset)).collect();
+    assert_eq!(lines, [(5, 2), (6, 0), (7, 0), (8, 0), (9, 0)]);
+    assert_eq!(block.fence, Location::at("content/m/01-p.md", 4, 1));
+    assert!(!rendered.html.contains("use std::fmt"));
+}
+
+#[test]
+fn code_in_lists_keeps_its_columns() {
+    let rendered = render_body("1. Step\n\n   ```rust\n   fn main() {}\n   ```\n");
+    let line = &rendered.code_blocks[0].lines[0];
+    assert_eq!((line.line, line.col_offset, line.code.as_str()), (7, 3, "fn main() {}"));
+}
+
+#[test]
+fn fence_attribute_problems_are_reported_at_the_fence() {
+    let found = messages("text\n\n```rust,no-run\nfn main() {}\n```\n");
+    assert_eq!(
+        found,
+        ["content/m/01-p.md:6:1: warning: unknown code block attribute `no-run`"]
+    );
+    let found = messages("```rust,timeout=soon\nfn main() {}\n```\n");
+    assert!(found[0].contains("error: timeout=\"soon\""), "{found:?}");
+}
+
+#[test]
+fn raw_html_is_shown_as_text_with_a_warning() {
+    let out = html("<script>alert(1)</script>\n\nText <img src=x onerror=alert(1)> here\n");
+    assert!(!out.contains("<script>") && out.contains("&lt;script&gt;"), "{out}");
+    assert!(!out.contains("<img") && out.contains("&lt;img"), "{out}");
+    let found = messages("<div>x</div>\n");
+    assert!(found[0].contains("warning: raw HTML is not allowed"), "{found:?}");
+    assert!(messages("<!-- a note for authors -->\n").is_empty());
+    assert!(!html("<!-- note -->\n").contains("note"));
+}
+
+#[test]
+fn links_are_checked_and_rewritten() {
+    let out = html("[next](02-q.md) [here](#x) [ext](https://burn.dev) ![f](fig.png)\n");
+    assert!(out.contains("href=\"../q/\""), "{out}");
+    assert!(out.contains("href=\"#x\""), "{out}");
+    assert!(out.contains("href=\"https://burn.dev\""), "{out}");
+    assert!(out.contains("src=\"../fig.png\""), "{out}");
+
+    let found = messages("[bad](03-missing.md)\n\n[x](javascript:alert(1))\n");
+    assert!(found[0].starts_with("content/m/01-p.md:4:1: error: broken link"), "{found:?}");
+    assert!(found[1].contains("`javascript:` scheme"), "{found:?}");
+    let out = html("[x](JAVASCRIPT:alert(1))\n");
+    assert!(!out.to_lowercase().contains("javascript"), "{out}");
+}
+
+#[test]
+fn link_titles_are_escaped() {
+    let out = html("[a](https://x.org \"say \\\"hi\\\" <b>\")\n");
+    assert!(out.contains("title=\"say &quot;hi&quot; &lt;b&gt;\""), "{out}");
+}
+
+#[test]
+fn answer_quotes_become_reveal_boxes() {
+    let out = html("> **Answer:** Because $f$ is nonlinear.\n> More.\n\n> Plain quote\n");
+    assert!(
+        out.starts_with("<details class=\"reveal\"><summary>Answer</summary>\n<div class=\"reveal-body\">\n<p>Because [f] is nonlinear.\nMore.</p>\n</div></details>\n"),
+        "{out}"
+    );
+    assert!(out.contains("<blockquote>\n<p>Plain quote</p>\n</blockquote>"), "{out}");
+    let hint = html("> **Hint**: try tanh.\n");
+    assert!(hint.contains("<summary>Hint</summary>") && hint.contains("<p>try tanh.</p>"), "{hint}");
+}
+
+#[test]
+fn noncharacters_in_content_are_refused() {
+    let found = messages("a \u{FDD0} b\n");
+    assert!(found[0].contains("content/m/01-p.md:4:3: error: the text holds a Unicode noncharacter"), "{found:?}");
+}
+
+#[test]
+fn words_are_counted_outside_code_blocks() {
+    let rendered = render_body("one two `three`\n\n```rust\nfn a() {}\n```\n");
+    assert_eq!(rendered.words, 3);
+}
+
+#[test]
+fn pathological_input_stays_fast_enough_to_finish() {
+    // Linear-time guards: these would hang a quadratic scanner. No timing is asserted; the test
+    // finishing at all is the check, and each input is large enough to show a blow-up.
+    let dollars = "$x ".repeat(20_000);
+    let _ = render_body(&dollars);
+    let brackets = "[ (](".repeat(10_000);
+    let _ = render_body(&brackets);
+    let footnotes = "[^".repeat(10_000);
+    let _ = render_body(&footnotes);
+}
