@@ -7,3 +7,4 @@ pub mod diagnostics;
 pub mod escape;
 pub mod highlight;
 pub mod markdown;
+pub mod math;
