@@ -45,10 +45,7 @@ impl Default for Config {
             description: String::new(),
             copyright: String::new(),
             language: "en".into(),
-            nav: vec![
-                NavLink::new("Home", "/"),
-                NavLink::new("Blog", "/blog/"),
-            ],
+            nav: vec![NavLink::new("Home", "/"), NavLink::new("Blog", "/blog/")],
             math: MathConfig::default(),
             highlight: HighlightConfig::default(),
             execute: ExecuteConfig::default(),
@@ -222,6 +219,24 @@ impl Default for StructureConfig {
     }
 }
 
+impl StructureConfig {
+    /// The sections of the series structure, for sites that do not list their own.
+    pub fn course_sections() -> Vec<String> {
+        [
+            "Introduction",
+            "ELI5",
+            "Mathematical Foundations",
+            "In-Depth Explanation",
+            "Demonstrations",
+            "Exercises",
+            "Summary",
+            "Key Takeaways",
+        ]
+        .map(String::from)
+        .to_vec()
+    }
+}
+
 impl Config {
     /// Reads and validates `config.toml` from `root`; a missing file gives the defaults.
     pub fn load(root: &Path) -> Result<Self, Diagnostic> {
@@ -244,9 +259,8 @@ impl Config {
     }
 
     fn validate(&self, text: &str, path: &Path) -> Result<(), Diagnostic> {
-        let at_key = |key: &str, message: String| {
-            Diagnostic::error(key_location(text, path, key), message)
-        };
+        let at_key =
+            |key: &str, message: String| Diagnostic::error(key_location(text, path, key), message);
         if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
             return Err(at_key(
                 "base_url",
@@ -292,7 +306,9 @@ impl Config {
             if !name.starts_with('\\') || expansion.is_empty() {
                 return Err(at_key(
                     "macros",
-                    format!("math macro {name:?} must start with a backslash and expand to something"),
+                    format!(
+                        "math macro {name:?} must start with a backslash and expand to something"
+                    ),
                 ));
             }
         }

@@ -21,6 +21,9 @@ mod tests {
     #[test]
     fn escapes_markup_and_quotes() {
         assert_eq!(super::text("a<b>&c"), "a&lt;b&gt;&amp;c");
-        assert_eq!(super::attr("\"x\" & 'y'"), "&quot;x&quot; &amp; &#39;y&#39;");
+        assert_eq!(
+            super::attr("\"x\" & 'y'"),
+            "&quot;x&quot; &amp; &#39;y&#39;"
+        );
     }
 }

@@ -85,7 +85,10 @@ mod tests {
     #[test]
     fn rust_toml_and_shell_are_coloured() {
         let rust = highlight("fn main() { let x = 1; }\n", "rust");
-        assert!(rust.contains("hl-keyword") || rust.contains("hl-storage"), "{rust}");
+        assert!(
+            rust.contains("hl-keyword") || rust.contains("hl-storage"),
+            "{rust}"
+        );
         let toml = highlight("[dependencies]\nburn = \"0.22\"\n", "toml");
         assert!(toml.contains("hl-string"), "{toml}");
         let shell = highlight("cargo add burn --features ndarray\n", "sh");

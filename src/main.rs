@@ -1,1 +1,147 @@
-fn main() {}
+//! The `kiln` command: parses the command line, runs the command, prints diagnostics and sets
+//! the exit status (0 on success, 1 when the site has errors).
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use kiln::cli::{Cli, Command, CommonArgs};
+use kiln::content::Drafts;
+use kiln::diagnostics::Diagnostic;
+use kiln::execute::Progress;
+use kiln::site::{self, Mode, Options, Report, Session};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = cli.root.clone();
+    match cli.command {
+        Command::Build(args) => {
+            let output = if args.output.is_absolute() {
+                args.output.clone()
+            } else {
+                root.join(&args.output)
+            };
+            let options = options(&root, &args.common, Mode::Build);
+            match site::build(&options, &mut Session::new()) {
+                Ok(report) => {
+                    print_warnings(&report.warnings);
+                    if let Err(e) = kiln::output::write(&report.files, &output, &root) {
+                        eprintln!("error: {e}");
+                        return ExitCode::FAILURE;
+                    }
+                    eprintln!(
+                        "{}",
+                        summary(&report, &format!("wrote {}", output.display()))
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(failure) => {
+                    eprintln!("{failure}");
+                    eprintln!(
+                        "The previous output in {} was left as it was.",
+                        output.display()
+                    );
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Check(args) => {
+            let options = options(&root, &args.common, Mode::Check);
+            match site::build(&options, &mut Session::new()) {
+                Ok(report) => {
+                    print_warnings(&report.warnings);
+                    eprintln!("{}", summary(&report, "checked"));
+                    if args.deny_warnings && !report.warnings.is_empty() {
+                        eprintln!(
+                            "{} warning(s), denied by --deny-warnings",
+                            report.warnings.len()
+                        );
+                        return ExitCode::FAILURE;
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(failure) => {
+                    eprintln!("{failure}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Serve(args) => {
+            let options = options(&root, &args.common, Mode::Serve);
+            match kiln::serve::serve(options, &args.bind, args.port, args.open) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::New(args) => {
+            let date = args
+                .date
+                .clone()
+                .unwrap_or_else(|| chrono::Local::now().format("%Y-%m-%d").to_string());
+            match kiln::scaffold::new_post(
+                &root,
+                &args.part,
+                &args.title,
+                args.slug.as_deref(),
+                &date,
+            ) {
+                Ok(path) => {
+                    eprintln!(
+                        "created {} (a draft: build with --drafts to see it)",
+                        path.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+fn options(root: &Path, common: &CommonArgs, mode: Mode) -> Options {
+    let mut options = Options::new(root, mode);
+    options.drafts = if common.drafts {
+        Drafts::Include
+    } else {
+        Drafts::Exclude
+    };
+    options.fresh = common.fresh;
+    options.cache_dir = common.cache_dir.clone();
+    options.progress = Progress::detect();
+    options
+}
+
+fn print_warnings(warnings: &[Diagnostic]) {
+    for warning in warnings {
+        eprintln!("{warning}");
+    }
+}
+
+fn summary(report: &Report, action: &str) -> String {
+    let s = &report.stats;
+    let e = &s.exec;
+    format!(
+        "{action}: {} pages in {:.2} s\n  math: {} formulas, {} distinct, {} rendered now ({:.2} s)\n  code: {} blocks: {} from cache, {} compiled ({} binaries, {:.2} s), {} run ({:.2} s), {} failed",
+        s.pages,
+        s.total.as_secs_f64(),
+        s.math.formulas,
+        s.math.distinct,
+        s.math.rendered,
+        s.math.render_time.as_secs_f64(),
+        e.blocks,
+        e.cached,
+        e.compiled,
+        e.binaries,
+        e.compile_time.as_secs_f64(),
+        e.ran,
+        e.run_time.as_secs_f64(),
+        e.failed,
+    )
+}

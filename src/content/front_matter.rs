@@ -140,7 +140,11 @@ mod tests {
     #[test]
     fn missing_or_unclosed_fences_are_errors() {
         let error = split("# no front matter\n", Path::new("a.md")).unwrap_err();
-        assert!(error.to_string().starts_with("a.md:1:1: error: missing front matter"));
+        assert!(
+            error
+                .to_string()
+                .starts_with("a.md:1:1: error: missing front matter")
+        );
         let error = split("+++\ntitle = 1\n", Path::new("a.md")).unwrap_err();
         assert!(error.to_string().contains("unclosed front matter"));
     }

@@ -322,7 +322,9 @@ fn parse_post(mut source: SourceFile, module: usize, owner: &Module) -> Result<P
 /// `04-role-of-activations` gives `role-of-activations`.
 fn strip_number(stem: &str) -> &str {
     match stem.split_once('-') {
-        Some((digits, rest)) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
+        Some((digits, rest))
+            if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) =>
+        {
             rest
         }
         _ => stem,
@@ -333,9 +335,11 @@ fn strip_number(stem: &str) -> &str {
 pub fn check_slug(slug: &str) -> Result<(), String> {
     let valid = !slug.is_empty()
         && slug.len() <= 100
-        && slug
-            .split('-')
-            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+        && slug.split('-').all(|w| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
     if valid {
         Ok(())
     } else {
@@ -382,7 +386,11 @@ mod tests {
 
     /// Paths of a library's posts as they appear in messages.
     fn displays(library: &Library) -> Vec<PathBuf> {
-        library.posts.iter().map(|p| p.source.display.clone()).collect()
+        library
+            .posts
+            .iter()
+            .map(|p| p.source.display.clone())
+            .collect()
     }
 
     fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
@@ -436,7 +444,10 @@ mod tests {
     #[test]
     fn drafts_are_left_out_unless_asked_for() {
         let draft = post("2.1").replace("+++\nBody", "draft = true\n+++\nBody");
-        let dir = site(&[("content/m2/_index.md", MODULE), ("content/m2/01-d.md", &draft)]);
+        let dir = site(&[
+            ("content/m2/_index.md", MODULE),
+            ("content/m2/01-d.md", &draft),
+        ]);
         assert!(load(dir.path(), Drafts::Exclude).unwrap().posts.is_empty());
         assert_eq!(load(dir.path(), Drafts::Include).unwrap().posts.len(), 1);
     }
@@ -449,8 +460,14 @@ mod tests {
             ("content/m2/02-a.md", &post("2.1")),
         ]);
         let text = errors(&dir);
-        assert!(text.contains("content/m2/02-a.md: error: part 2.1 is also used by content/m2/01-a.md"), "{text}");
-        assert!(text.contains("slug \"a\" is also used by content/m2/01-a.md"), "{text}");
+        assert!(
+            text.contains("content/m2/02-a.md: error: part 2.1 is also used by content/m2/01-a.md"),
+            "{text}"
+        );
+        assert!(
+            text.contains("slug \"a\" is also used by content/m2/01-a.md"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -466,11 +483,28 @@ mod tests {
             ("content/m2/05-Bad_Slug.md", &post("2.5")),
         ]);
         let text = errors(&dir);
-        assert!(text.contains("content/m2/01-a.md:3:1: error: invalid date"), "{text}");
-        assert!(text.contains("content/m2/02-b.md:4:1: error: part 3.1 is in the folder of module 2"), "{text}");
-        assert!(text.contains("content/m2/03-c.md:1:1: error: missing front matter"), "{text}");
-        assert!(text.contains("content/m2/04-d.md:2:1: error: invalid front matter: missing field `date`"), "{text}");
-        assert!(text.contains("content/m2/05-Bad_Slug.md: error: file name gives the slug"), "{text}");
+        assert!(
+            text.contains("content/m2/01-a.md:3:1: error: invalid date"),
+            "{text}"
+        );
+        assert!(
+            text.contains("content/m2/02-b.md:4:1: error: part 3.1 is in the folder of module 2"),
+            "{text}"
+        );
+        assert!(
+            text.contains("content/m2/03-c.md:1:1: error: missing front matter"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "content/m2/04-d.md:2:1: error: invalid front matter: missing field `date`"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("content/m2/05-Bad_Slug.md: error: file name gives the slug"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -486,13 +520,19 @@ mod tests {
         let dir = site(&[("content/m2/_index.md", MODULE)]);
         fs::write(dir.path().join("content/m2/01-a.md"), b"+++\nok\n\xff\n").unwrap();
         let text = errors(&dir);
-        assert!(text.contains("content/m2/01-a.md:3:1: error: file is not valid UTF-8"), "{text}");
+        assert!(
+            text.contains("content/m2/01-a.md:3:1: error: file is not valid UTF-8"),
+            "{text}"
+        );
     }
 
     #[test]
     fn a_byte_order_mark_is_ignored() {
         let with_bom = format!("\u{feff}{}", post("2.1"));
-        let dir = site(&[("content/m2/_index.md", MODULE), ("content/m2/01-a.md", &with_bom)]);
+        let dir = site(&[
+            ("content/m2/_index.md", MODULE),
+            ("content/m2/01-a.md", &with_bom),
+        ]);
         assert_eq!(load(dir.path(), Drafts::Exclude).unwrap().posts.len(), 1);
     }
 
@@ -503,7 +543,15 @@ mod tests {
             ("content/nomodule/01-a.md", &post("2.1")),
         ]);
         let text = errors(&dir);
-        assert!(text.contains("content/stray.md: error: posts belong in a module folder"), "{text}");
-        assert!(text.contains("content/nomodule/01-a.md: error: folder content/nomodule/ has no _index.md"), "{text}");
+        assert!(
+            text.contains("content/stray.md: error: posts belong in a module folder"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "content/nomodule/01-a.md: error: folder content/nomodule/ has no _index.md"
+            ),
+            "{text}"
+        );
     }
 }

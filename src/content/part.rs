@@ -29,7 +29,9 @@ impl FromStr for Part {
             index: number(index)?,
         };
         if part.index == 0 {
-            return Err(format!("part {text:?}: numbering within a module starts at 1"));
+            return Err(format!(
+                "part {text:?}: numbering within a module starts at 1"
+            ));
         }
         Ok(part)
     }

@@ -80,16 +80,30 @@ mod tests {
     #[test]
     fn hidden_and_escaped_lines() {
         assert_eq!(classify("# use x;", true), ("use x;".into(), None, 2));
-        assert_eq!(classify("    # let a = 1;", true), ("let a = 1;".into(), None, 6));
+        assert_eq!(
+            classify("    # let a = 1;", true),
+            ("let a = 1;".into(), None, 6)
+        );
         assert_eq!(classify("#", true), (String::new(), None, 1));
         assert_eq!(
             classify("##[derive(Debug)]", true),
-            ("#[derive(Debug)]".into(), Some("#[derive(Debug)]".into()), 0)
+            (
+                "#[derive(Debug)]".into(),
+                Some("#[derive(Debug)]".into()),
+                0
+            )
         );
         assert_eq!(
             classify("#[derive(Debug)]", true),
-            ("#[derive(Debug)]".into(), Some("#[derive(Debug)]".into()), 0)
+            (
+                "#[derive(Debug)]".into(),
+                Some("#[derive(Debug)]".into()),
+                0
+            )
         );
-        assert_eq!(classify("# x", false), ("# x".into(), Some("# x".into()), 0));
+        assert_eq!(
+            classify("# x", false),
+            ("# x".into(), Some("# x".into()), 0)
+        );
     }
 }

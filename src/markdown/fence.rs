@@ -74,9 +74,9 @@ impl FenceAttrs {
                         "timeout={text:?} is not a positive number of seconds"
                     )),
                 },
-                ("caption" | "timeout", None) => {
-                    attrs.errors.push(format!("`{key}` needs a value, as in {key}=\"...\""))
-                }
+                ("caption" | "timeout", None) => attrs
+                    .errors
+                    .push(format!("`{key}` needs a value, as in {key}=\"...\"")),
                 _ => attrs.unknown.push(token),
             }
         }

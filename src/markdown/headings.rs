@@ -66,7 +66,10 @@ mod tests {
 
     #[test]
     fn slugs_from_heading_text() {
-        assert_eq!(slugify("Exercise 1: Plot the ReLU"), "exercise-1-plot-the-relu");
+        assert_eq!(
+            slugify("Exercise 1: Plot the ReLU"),
+            "exercise-1-plot-the-relu"
+        );
         assert_eq!(slugify("ELI5"), "eli5");
         assert_eq!(slugify("What's a *loss*?"), "whats-a-loss");
         assert_eq!(slugify("Größe & Ähnlichkeit"), "größe-ähnlichkeit");

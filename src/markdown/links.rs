@@ -100,8 +100,8 @@ impl LinkResolver {
             match in_content {
                 Some(file) => LinkTarget::File(file),
                 None => {
-                    let from_page = join(page_url.trim_end_matches('/'), path)
-                        .ok_or_else(not_found)?;
+                    let from_page =
+                        join(page_url.trim_end_matches('/'), path).ok_or_else(not_found)?;
                     self.site_target(&from_page, fragment.clone())
                         .ok_or_else(not_found)?
                 }
@@ -240,10 +240,25 @@ mod tests {
 
     #[test]
     fn missing_targets_and_unsafe_schemes_are_refused() {
-        assert_eq!(href("05-nope.md"), Err(LinkError::NotFound("05-nope.md".into())));
-        assert_eq!(href("../../../etc/passwd"), Err(LinkError::NotFound("../../../etc/passwd".into())));
-        for bad in ["javascript:alert(1)", " JaVaScRiPt:alert(1)", "java\tscript:x", "data:text/html,x", "vbscript:x"] {
-            assert!(matches!(href(bad), Err(LinkError::UnsafeScheme(_))), "{bad}");
+        assert_eq!(
+            href("05-nope.md"),
+            Err(LinkError::NotFound("05-nope.md".into()))
+        );
+        assert_eq!(
+            href("../../../etc/passwd"),
+            Err(LinkError::NotFound("../../../etc/passwd".into()))
+        );
+        for bad in [
+            "javascript:alert(1)",
+            " JaVaScRiPt:alert(1)",
+            "java\tscript:x",
+            "data:text/html,x",
+            "vbscript:x",
+        ] {
+            assert!(
+                matches!(href(bad), Err(LinkError::UnsafeScheme(_))),
+                "{bad}"
+            );
         }
     }
 

@@ -94,13 +94,15 @@ pub fn render(source: &SourceFile, context: &RenderContext) -> Rendered {
     let mut pass = Pass::new(source, context);
     if let Some(at) = placeholder::contains_marker(source.body()) {
         let location = pass.location(at);
-        pass.out
-            .diagnostics
-            .push(Diagnostic::error(location, "the text holds a Unicode noncharacter (U+FDD0 or U+FDD1); remove it"));
+        pass.out.diagnostics.push(Diagnostic::error(
+            location,
+            "the text holds a Unicode noncharacter (U+FDD0 or U+FDD1); remove it",
+        ));
         return pass.out;
     }
-    let events: Vec<(Event, Range<usize>)> =
-        Parser::new_ext(source.body(), options()).into_offset_iter().collect();
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(source.body(), options())
+        .into_offset_iter()
+        .collect();
     pass.run(events);
     pass.out
 }
@@ -114,7 +116,13 @@ struct Pass<'s> {
     events: Vec<Event<'s>>,
     ids: IdAllocator,
     /// Start of the current heading in `events`, with its level, id and text so far.
-    heading: Option<(usize, pulldown_cmark::HeadingLevel, Option<String>, String, usize)>,
+    heading: Option<(
+        usize,
+        pulldown_cmark::HeadingLevel,
+        Option<String>,
+        String,
+        usize,
+    )>,
     /// For each open block quote, whether it became a reveal box.
     quotes: Vec<bool>,
     /// Source range of the run of adjacent text events seen last, checked for stray `$$`.
@@ -146,7 +154,9 @@ impl<'s> Pass<'s> {
 
     fn error(&mut self, at: usize, message: impl Into<String>) {
         let location = self.location(at);
-        self.out.diagnostics.push(Diagnostic::error(location, message));
+        self.out
+            .diagnostics
+            .push(Diagnostic::error(location, message));
     }
 
     fn warning(&mut self, at: usize, message: impl Into<String>) {
@@ -198,10 +208,10 @@ impl<'s> Pass<'s> {
                     self.raw_html(&raw, range.start, true);
                     i = end + 1;
                 }
-                Event::Html(raw) | Event::InlineHtml(raw) => self.raw_html(&raw, range.start, false),
-                Event::Start(Tag::Heading {
-                    level, id, ..
-                }) => {
+                Event::Html(raw) | Event::InlineHtml(raw) => {
+                    self.raw_html(&raw, range.start, false)
+                }
+                Event::Start(Tag::Heading { level, id, .. }) => {
                     let line = self.location(range.start).line;
                     self.heading = Some((
                         self.events.len(),
@@ -376,7 +386,8 @@ impl<'s> Pass<'s> {
         );
         if block {
             self.events.push(Event::Start(Tag::Paragraph));
-            self.events.push(Event::Text(raw.trim_end().to_string().into()));
+            self.events
+                .push(Event::Text(raw.trim_end().to_string().into()));
             self.events.push(Event::End(TagEnd::Paragraph));
         } else {
             self.events.push(Event::Text(raw.to_string().into()));
@@ -427,14 +438,22 @@ impl<'s> Pass<'s> {
         }
     }
 
-    fn code_block(&mut self, kind: CodeBlockKind<'s>, fence_at: usize, inner: &[(Event<'s>, Range<usize>)]) {
+    fn code_block(
+        &mut self,
+        kind: CodeBlockKind<'s>,
+        fence_at: usize,
+        inner: &[(Event<'s>, Range<usize>)],
+    ) {
         let info = match &kind {
             CodeBlockKind::Fenced(info) => info.to_string(),
             CodeBlockKind::Indented => String::new(),
         };
         let attrs = FenceAttrs::parse(&info);
         for unknown in &attrs.unknown {
-            self.warning(fence_at, format!("unknown code block attribute `{unknown}`"));
+            self.warning(
+                fence_at,
+                format!("unknown code block attribute `{unknown}`"),
+            );
         }
         for error in attrs.errors.clone() {
             self.error(fence_at, error);
@@ -442,7 +461,10 @@ impl<'s> Pass<'s> {
         if !attrs.lang.is_empty() && !crate::highlight::knows(&attrs.lang) {
             self.warning(
                 fence_at,
-                format!("no highlighting for language `{}`; it is shown as plain text", attrs.lang),
+                format!(
+                    "no highlighting for language `{}`; it is shown as plain text",
+                    attrs.lang
+                ),
             );
         }
         let content: String = inner
@@ -528,7 +550,11 @@ fn code_block_html(block: &CodeBlock) -> String {
             RunMode::CompileFail => badges.push("does not compile, on purpose"),
         }
     }
-    let lang = if attrs.lang.is_empty() { "text" } else { &attrs.lang };
+    let lang = if attrs.lang.is_empty() {
+        "text"
+    } else {
+        &attrs.lang
+    };
     let mut html = format!(
         "<div class=\"{classes}\" id=\"code-{}\">\n<div class=\"code-head\"><span class=\"code-lang\">{}</span>",
         block.index + 1,

@@ -74,13 +74,19 @@ fn math_spec() {
         ("\\$x\\$", "<p>$x$</p>\n"),
         // Dollars in code are code.
         ("`$x$`", "<p><code>$x$</code></p>\n"),
-        ("```text\n$x$\n```", "<pre class=\"code\"><code>$x$\n</code></pre>"),
+        (
+            "```text\n$x$\n```",
+            "<pre class=\"code\"><code>$x$\n</code></pre>",
+        ),
         // A lone dollar stays a dollar.
         ("a $ b", "<p>a $ b</p>\n"),
     ];
     for (markdown, expected) in cases {
         let out = html(markdown);
-        assert!(out.contains(expected), "{markdown:?}\n got: {out:?}\nwant: {expected:?}");
+        assert!(
+            out.contains(expected),
+            "{markdown:?}\n got: {out:?}\nwant: {expected:?}"
+        );
     }
 }
 
@@ -93,7 +99,10 @@ fn formulas_know_where_they_are() {
     assert_eq!(f[0].location, Location::at("content/m/01-p.md", 6, 10));
     assert!(f[1].display);
     assert_eq!(f[1].location, Location::at("content/m/01-p.md", 7, 3));
-    assert_eq!(f[0].location_of(2), Location::at("content/m/01-p.md", 6, 12));
+    assert_eq!(
+        f[0].location_of(2),
+        Location::at("content/m/01-p.md", 6, 12)
+    );
     assert_eq!(f[1].location_of(2), Location::at("content/m/01-p.md", 8, 2));
 }
 
@@ -134,18 +143,30 @@ fn extensions_are_on() {
 #[test]
 fn fence_spec() {
     let out = html("```rust\nfn main() {}\n```\n");
-    assert!(out.starts_with("<div class=\"code-block\" id=\"code-1\">"), "{out}");
-    assert!(out.contains("<span class=\"code-lang\">rust</span>"), "{out}");
+    assert!(
+        out.starts_with("<div class=\"code-block\" id=\"code-1\">"),
+        "{out}"
+    );
+    assert!(
+        out.contains("<span class=\"code-lang\">rust</span>"),
+        "{out}"
+    );
     assert!(out.contains("<OUT 0>"), "{out}");
 
     let ignored = html("```rust,ignore\nfn main() {}\n```\n");
-    assert!(ignored.contains("not compiled") && !ignored.contains("<OUT"), "{ignored}");
+    assert!(
+        ignored.contains("not compiled") && !ignored.contains("<OUT"),
+        "{ignored}"
+    );
 
     let solution = html("```rust,solution\nfn main() {}\n```\n");
     assert!(solution.contains("code-block solution") && solution.contains(">Solution<"));
 
     let toml = html("```toml\n[dependencies]\n```\n");
-    assert!(toml.contains("code-lang\">toml") && !toml.contains("<OUT"), "{toml}");
+    assert!(
+        toml.contains("code-lang\">toml") && !toml.contains("<OUT"),
+        "{toml}"
+    );
 
     let indented = html("para\n\n    let x = 1;\n");
     assert!(indented.contains("code-lang\">text"), "{indented}");
@@ -153,13 +174,18 @@ fn fence_spec() {
 
 #[test]
 fn hidden_lines_are_compiled_not_shown() {
-    let rendered = render_body("```rust\n# use std::fmt;\nfn main() {\n##[allow(unused)]\n    let x = 1;\n}\n```\n");
+    let rendered = render_body(
+        "```rust\n# use std::fmt;\nfn main() {\n##[allow(unused)]\n    let x = 1;\n}\n```\n",
+    );
     let block = &rendered.code_blocks[0];
     assert_eq!(
         block.compiled(),
         "use std::fmt;\nfn main() {\n#[allow(unused)]\n    let x = 1;\n}\n"
     );
-    assert_eq!(block.shown(), "fn main() {\n#[allow(unused)]\n    let x = 1;\n}\n");
+    assert_eq!(
+        block.shown(),
+        "fn main() {\n#[allow(unused)]\n    let x = 1;\n}\n"
+    );
     let lines: Vec<_> = block.lines.iter().map(|l| (l.line, l.col_offset)).collect();
     assert_eq!(lines, [(5, 2), (6, 0), (7, 0), (8, 0), (9, 0)]);
     assert_eq!(block.fence, Location::at("content/m/01-p.md", 4, 1));
@@ -170,7 +196,10 @@ fn hidden_lines_are_compiled_not_shown() {
 fn code_in_lists_keeps_its_columns() {
     let rendered = render_body("1. Step\n\n   ```rust\n   fn main() {}\n   ```\n");
     let line = &rendered.code_blocks[0].lines[0];
-    assert_eq!((line.line, line.col_offset, line.code.as_str()), (7, 3, "fn main() {}"));
+    assert_eq!(
+        (line.line, line.col_offset, line.code.as_str()),
+        (7, 3, "fn main() {}")
+    );
 }
 
 #[test]
@@ -187,10 +216,16 @@ fn fence_attribute_problems_are_reported_at_the_fence() {
 #[test]
 fn raw_html_is_shown_as_text_with_a_warning() {
     let out = html("<script>alert(1)</script>\n\nText <img src=x onerror=alert(1)> here\n");
-    assert!(!out.contains("<script>") && out.contains("&lt;script&gt;"), "{out}");
+    assert!(
+        !out.contains("<script>") && out.contains("&lt;script&gt;"),
+        "{out}"
+    );
     assert!(!out.contains("<img") && out.contains("&lt;img"), "{out}");
     let found = messages("<div>x</div>\n");
-    assert!(found[0].contains("warning: raw HTML is not allowed"), "{found:?}");
+    assert!(
+        found[0].contains("warning: raw HTML is not allowed"),
+        "{found:?}"
+    );
     assert!(messages("<!-- a note for authors -->\n").is_empty());
     assert!(!html("<!-- note -->\n").contains("note"));
 }
@@ -204,7 +239,10 @@ fn links_are_checked_and_rewritten() {
     assert!(out.contains("src=\"../fig.png\""), "{out}");
 
     let found = messages("[bad](03-missing.md)\n\n[x](javascript:alert(1))\n");
-    assert!(found[0].starts_with("content/m/01-p.md:4:1: error: broken link"), "{found:?}");
+    assert!(
+        found[0].starts_with("content/m/01-p.md:4:1: error: broken link"),
+        "{found:?}"
+    );
     assert!(found[1].contains("`javascript:` scheme"), "{found:?}");
     let out = html("[x](JAVASCRIPT:alert(1))\n");
     assert!(!out.to_lowercase().contains("javascript"), "{out}");
@@ -213,7 +251,10 @@ fn links_are_checked_and_rewritten() {
 #[test]
 fn link_titles_are_escaped() {
     let out = html("[a](https://x.org \"say \\\"hi\\\" <b>\")\n");
-    assert!(out.contains("title=\"say &quot;hi&quot; &lt;b&gt;\""), "{out}");
+    assert!(
+        out.contains("title=\"say &quot;hi&quot; &lt;b&gt;\""),
+        "{out}"
+    );
 }
 
 #[test]
@@ -223,15 +264,24 @@ fn answer_quotes_become_reveal_boxes() {
         out.starts_with("<details class=\"reveal\"><summary>Answer</summary>\n<div class=\"reveal-body\">\n<p>Because [f] is nonlinear.\nMore.</p>\n</div></details>\n"),
         "{out}"
     );
-    assert!(out.contains("<blockquote>\n<p>Plain quote</p>\n</blockquote>"), "{out}");
+    assert!(
+        out.contains("<blockquote>\n<p>Plain quote</p>\n</blockquote>"),
+        "{out}"
+    );
     let hint = html("> **Hint**: try tanh.\n");
-    assert!(hint.contains("<summary>Hint</summary>") && hint.contains("<p>try tanh.</p>"), "{hint}");
+    assert!(
+        hint.contains("<summary>Hint</summary>") && hint.contains("<p>try tanh.</p>"),
+        "{hint}"
+    );
 }
 
 #[test]
 fn noncharacters_in_content_are_refused() {
     let found = messages("a \u{FDD0} b\n");
-    assert!(found[0].contains("content/m/01-p.md:4:3: error: the text holds a Unicode noncharacter"), "{found:?}");
+    assert!(
+        found[0].contains("content/m/01-p.md:4:3: error: the text holds a Unicode noncharacter"),
+        "{found:?}"
+    );
 }
 
 #[test]

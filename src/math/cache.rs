@@ -105,7 +105,10 @@ impl MathCache {
             for key in &self.fresh {
                 write_record(&mut buffer, key, &self.entries[key]);
             }
-            OpenOptions::new().append(true).open(path)?.write_all(&buffer)?;
+            OpenOptions::new()
+                .append(true)
+                .open(path)?
+                .write_all(&buffer)?;
         }
         self.fresh.clear();
         self.rewrite = false;

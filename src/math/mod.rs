@@ -86,7 +86,13 @@ impl MathRenderer {
         let mut hasher = blake3::Hasher::new();
         hasher.update(b"katex ");
         hasher.update(katex_version().as_bytes());
-        hasher.update(format!("{:?} {} {}", config.output, config.max_size, config.max_expand).as_bytes());
+        hasher.update(
+            format!(
+                "{:?} {} {}",
+                config.output, config.max_size, config.max_expand
+            )
+            .as_bytes(),
+        );
         for (name, expansion) in &config.macros {
             hasher.update(format!("\0{name}\0{expansion}").as_bytes());
         }
@@ -263,7 +269,9 @@ fn unescape_debug(raw: &str) -> String {
 
 /// The byte offset of the `chars`-th character of `text`.
 fn char_to_byte(text: &str, chars: usize) -> usize {
-    text.char_indices().nth(chars).map_or(text.len(), |(i, _)| i)
+    text.char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(i, _)| i)
 }
 
 #[cfg(test)]

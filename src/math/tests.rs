@@ -33,7 +33,10 @@ fn renders_html_and_mathml() {
     assert_eq!(stats.rendered, 2);
     let renderer = MathRenderer::new(&config);
     let inline = cache.get(&renderer.key(&formulas[0])).unwrap();
-    assert!(inline.contains("class=\"katex\"") && inline.contains("<math"), "{inline}");
+    assert!(
+        inline.contains("class=\"katex\"") && inline.contains("<math"),
+        "{inline}"
+    );
     let display = cache.get(&renderer.key(&formulas[1])).unwrap();
     assert!(display.contains("katex-display"), "{display}");
 }
@@ -50,7 +53,8 @@ fn errors_point_at_the_character() {
 
     let (_, errors, _) = render(&MathConfig::default(), &[formula("x + \\nosuch", false)]);
     assert!(
-        errors[0].starts_with("content/m/a.md:10:9: error: math: Undefined control sequence: \\nosuch"),
+        errors[0]
+            .starts_with("content/m/a.md:10:9: error: math: Undefined control sequence: \\nosuch"),
         "{errors:?}"
     );
 }
@@ -67,7 +71,10 @@ fn links_and_macro_definitions_are_refused() {
     ] {
         let (_, errors, _) = render(&MathConfig::default(), &[formula(tex, false)]);
         assert_eq!(errors.len(), 1, "{tex}: {errors:?}");
-        assert!(errors[0].contains("is not allowed in formulas"), "{errors:?}");
+        assert!(
+            errors[0].contains("is not allowed in formulas"),
+            "{errors:?}"
+        );
     }
     // A command that merely starts like a refused one is fine.
     assert_eq!(refused_command("\\letter"), None);
@@ -76,10 +83,15 @@ fn links_and_macro_definitions_are_refused() {
 
 #[test]
 fn sizes_and_expansions_are_limited() {
-    let (cache, errors, _) = render(&MathConfig::default(), &[formula("\\rule{1e5em}{1e5em}", false)]);
+    let (cache, errors, _) = render(
+        &MathConfig::default(),
+        &[formula("\\rule{1e5em}{1e5em}", false)],
+    );
     assert!(errors.is_empty(), "{errors:?}");
     let renderer = MathRenderer::new(&MathConfig::default());
-    let html = cache.get(&renderer.key(&formula("\\rule{1e5em}{1e5em}", false))).unwrap();
+    let html = cache
+        .get(&renderer.key(&formula("\\rule{1e5em}{1e5em}", false)))
+        .unwrap();
     assert!(!html.contains("100000em"), "{html}");
 
     let mut config = MathConfig::default();
@@ -95,7 +107,12 @@ fn config_macros_apply() {
     let (cache, errors, _) = render(&config, &[formula("x \\in \\R", false)]);
     assert!(errors.is_empty(), "{errors:?}");
     let renderer = MathRenderer::new(&config);
-    assert!(cache.get(&renderer.key(&formula("x \\in \\R", false))).unwrap().contains("mathbb"));
+    assert!(
+        cache
+            .get(&renderer.key(&formula("x \\in \\R", false)))
+            .unwrap()
+            .contains("mathbb")
+    );
 }
 
 #[test]
@@ -127,7 +144,10 @@ fn a_formula_past_its_deadline_is_reported_not_waited_for() {
         timeout: 0.001,
         ..MathConfig::default()
     };
-    let long = (0..3000).map(|i| format!("x_{{{i}}}")).collect::<Vec<_>>().join("+");
+    let long = (0..3000)
+        .map(|i| format!("x_{{{i}}}"))
+        .collect::<Vec<_>>()
+        .join("+");
     let (_, errors, _) = render(&config, &[formula(&long, true)]);
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(errors[0].contains("math timed out"), "{errors:?}");

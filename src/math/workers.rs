@@ -81,7 +81,12 @@ impl Workers {
     }
 
     /// Renders every job, each within `deadline`; results come back in job order.
-    pub fn render(&self, jobs: Vec<Job>, options: &katex::Opts, deadline: Duration) -> Vec<Outcome> {
+    pub fn render(
+        &self,
+        jobs: Vec<Job>,
+        options: &katex::Opts,
+        deadline: Duration,
+    ) -> Vec<Outcome> {
         let count = jobs.len();
         let (reply, results) = mpsc::channel();
         let running = Arc::new(Mutex::new(HashMap::new()));
@@ -94,7 +99,9 @@ impl Workers {
                 running: Arc::clone(&running),
                 reply: reply.clone(),
             };
-            self.sender.send(task).expect("KaTeX threads outlive their pool");
+            self.sender
+                .send(task)
+                .expect("KaTeX threads outlive their pool");
         }
         let mut outcomes: Vec<Option<Outcome>> = vec![None; count];
         let mut done = 0;

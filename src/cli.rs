@@ -1,0 +1,96 @@
+//! The command line: `build`, `check`, `serve` and `new`, with a global `--root`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Publish programming lessons whose Rust code is compiled and run at build time.
+#[derive(Debug, Parser)]
+#[command(name = "kiln", version, about, long_about = None)]
+pub struct Cli {
+    /// The site root: the folder holding config.toml and content/.
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder (replaced whole, only when the build succeeds).
+    Build(BuildArgs),
+    /// Verify every page, formula, link and code block; write nothing; exit non-zero on errors.
+    Check(CheckArgs),
+    /// Build, serve on localhost, rebuild on changes and reload the browser.
+    Serve(ServeArgs),
+    /// Create a new post with the lesson structure.
+    New(NewArgs),
+}
+
+/// Options shared by commands that build.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Include posts marked `draft = true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Ignore cached code results and run every block again.
+    #[arg(long)]
+    pub fresh: bool,
+    /// Where caches live (default: <root>/target/kiln, or $KILN_CACHE_DIR).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+}
+
+/// `build` options.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The output folder, relative to the root unless absolute.
+    #[arg(long, short, default_value = "public", value_name = "DIR")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// `check` options.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+/// `serve` options.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port to listen on.
+    #[arg(long, short, default_value_t = 1111)]
+    pub port: u16,
+    /// Address to bind; loopback by default, so only this machine can connect.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: String,
+    /// Open the site in a browser once it is served.
+    #[arg(long)]
+    pub open: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// `new` options.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The part, like 2.8: module number, dot, position.
+    pub part: String,
+    /// The title.
+    pub title: String,
+    /// The slug (default: made from the title).
+    #[arg(long)]
+    pub slug: Option<String>,
+    /// The date (default: today).
+    #[arg(long)]
+    pub date: Option<String>,
+}

@@ -1,0 +1,699 @@
+//! Execution of the lessons' Rust blocks: cached results are reused without starting cargo;
+//! the rest are compiled together (one binary per page, a binary per block only when the page's
+//! build fails or the block must not compile), then run in parallel, each in its own process and
+//! fresh folder. Failures become diagnostics at the Markdown line; successes are cached.
+
+pub mod cache;
+pub mod panic;
+pub mod program;
+pub mod progress;
+pub mod project;
+pub mod render;
+pub mod run;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::ExecuteConfig;
+use crate::diagnostics::{Diagnostic, Location};
+use crate::markdown::code::CodeBlock;
+use crate::markdown::fence::RunMode;
+use cache::{BlockResult, ResultCache, ResultKind};
+use program::Program;
+pub use progress::Progress;
+use progress::Reporter;
+use project::{CompilerMessage, Project, bin_name};
+use run::{Ending, Limits, RunOutput};
+
+/// Bumped whenever the way results are produced or stored changes; part of every cache key.
+const FORMAT: &str = "kiln-exec-1";
+
+/// The code blocks of one page.
+#[derive(Clone, Debug)]
+pub struct PageBlocks {
+    /// The Markdown file, as shown in messages.
+    pub path: PathBuf,
+    /// Its code blocks (all languages; only compiled Rust ones are executed).
+    pub blocks: Vec<CodeBlock>,
+}
+
+/// What to execute and how.
+pub struct Request<'a> {
+    /// Site root.
+    pub root: &'a Path,
+    /// `[execute]` settings.
+    pub config: &'a ExecuteConfig,
+    /// Where caches and the generated project live.
+    pub cache_dir: &'a Path,
+    /// Every page, in the site's page order.
+    pub pages: &'a [PageBlocks],
+    /// Ignore cached results.
+    pub fresh: bool,
+    /// How to report progress.
+    pub progress: Progress,
+}
+
+/// A block's result with its figures' bytes.
+#[derive(Clone, Debug)]
+pub struct Shown {
+    /// The result.
+    pub result: BlockResult,
+    /// Bytes of each figure, in the order of `result.figures`.
+    pub figures: Vec<Vec<u8>>,
+}
+
+/// Counts and times of an execution pass.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ExecStats {
+    /// Blocks that compile (all but `ignore` and non-Rust).
+    pub blocks: usize,
+    /// Blocks whose result came from the cache.
+    pub cached: usize,
+    /// Blocks compiled in this pass.
+    pub compiled: usize,
+    /// Binaries cargo was asked to build.
+    pub binaries: usize,
+    /// Blocks run in this pass.
+    pub ran: usize,
+    /// Blocks that failed.
+    pub failed: usize,
+    /// Wall-clock time in cargo.
+    pub compile_time: Duration,
+    /// Wall-clock time running blocks.
+    pub run_time: Duration,
+}
+
+/// Results of an execution pass.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    results: HashMap<(usize, usize), Shown>,
+    /// Failures (errors) and notes (warnings).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Counts and times.
+    pub stats: ExecStats,
+}
+
+impl Outcome {
+    /// The result of block `block` of page `page`.
+    pub fn result(&self, page: usize, block: usize) -> Option<&Shown> {
+        self.results.get(&(page, block))
+    }
+}
+
+/// A block that needs compiling (and maybe running) in this pass.
+#[derive(Clone)]
+struct Pending<'a> {
+    page: usize,
+    block: &'a CodeBlock,
+    key: String,
+}
+
+/// A compiled program and the blocks it holds.
+struct Binary<'a> {
+    name: String,
+    program: Program,
+    blocks: Vec<Pending<'a>>,
+    /// Whether the blocks are selected by argument (a merged page binary).
+    merged: bool,
+}
+
+/// Executes every compiled block of the site.
+pub fn execute(request: &Request) -> Outcome {
+    let mut outcome = Outcome::default();
+    let cache = ResultCache::new(request.cache_dir);
+    let project = Project::new(request.root, request.config, request.cache_dir);
+
+    let all: Vec<(usize, &CodeBlock)> = request
+        .pages
+        .iter()
+        .enumerate()
+        .flat_map(|(p, page)| page.blocks.iter().map(move |b| (p, b)))
+        .filter(|(_, b)| b.attrs.compiles())
+        .collect();
+    outcome.stats.blocks = all.len();
+    if all.is_empty() {
+        return outcome;
+    }
+    let toolchain = match toolchain() {
+        Ok(version) => version,
+        Err(message) => {
+            outcome.diagnostics.push(Diagnostic::global(message));
+            return outcome;
+        }
+    };
+    let environment = format!(
+        "{FORMAT}\n{toolchain}\n{}\nlimit {}\nrustflags {:?} {:?}",
+        project.fingerprint(),
+        request.config.output_limit_bytes,
+        std::env::var("RUSTFLAGS").unwrap_or_default(),
+        std::env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default(),
+    );
+    let mut pending = Vec::new();
+    for (page, block) in all {
+        let key = block_key(&environment, block);
+        if !request.fresh
+            && let Some(result) = cache.get(&key)
+            && let Some(figures) = result
+                .figures
+                .iter()
+                .map(|f| cache.figure(f))
+                .collect::<Option<Vec<_>>>()
+        {
+            outcome.stats.cached += 1;
+            outcome
+                .results
+                .insert((page, block.index), Shown { result, figures });
+            continue;
+        }
+        pending.push(Pending { page, block, key });
+    }
+    if pending.is_empty() {
+        return outcome;
+    }
+
+    let reporter = Reporter::new(request.progress, pending.len() as u64);
+    let binaries = compile(request, &project, &pending, &reporter, &mut outcome);
+    let runs: Vec<(&Binary, usize)> = binaries
+        .iter()
+        .flat_map(|b| (0..b.blocks.len()).map(move |i| (b, i)))
+        .filter(|(b, i)| {
+            matches!(
+                b.blocks[*i].block.attrs.mode,
+                RunMode::Run | RunMode::ShouldPanic
+            )
+        })
+        .collect();
+    for binary in &binaries {
+        for item in &binary.blocks {
+            if item.block.attrs.mode == RunMode::NoRun {
+                let result = BlockResult {
+                    kind: ResultKind::Compiled,
+                    stdout: Default::default(),
+                    stderr: Default::default(),
+                    compiler: String::new(),
+                    millis: 0,
+                    figures: Vec::new(),
+                };
+                store(&cache, item, result, Vec::new(), &mut outcome);
+                reporter.advance();
+            }
+        }
+    }
+
+    let executables: HashMap<&str, PathBuf> = binaries
+        .iter()
+        .filter_map(|b| Some((b.name.as_str(), executable(&project, &b.name)?)))
+        .collect();
+    let jobs = if request.config.jobs == 0 {
+        std::thread::available_parallelism().map_or(2, |n| n.get())
+    } else {
+        request.config.jobs
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .expect("a thread pool");
+    let started = Instant::now();
+    let work_root = std::path::absolute(request.cache_dir.join("work"))
+        .unwrap_or_else(|_| request.cache_dir.join("work"));
+    let finished: Vec<(&Binary, usize, std::io::Result<RunOutput>)> = pool.install(|| {
+        runs.par_iter()
+            .map(|(binary, i)| {
+                let item = &binary.blocks[*i];
+                reporter.step(&format!(
+                    "running {}:{}",
+                    item.block.fence.path.display(),
+                    item.block.fence.line
+                ));
+                let limits = limits(request.config, item.block);
+                let args = if binary.merged {
+                    vec![i.to_string()]
+                } else {
+                    Vec::new()
+                };
+                let output = match executables.get(binary.name.as_str()) {
+                    Some(exe) => run::run(exe, &args, &work_root, limits),
+                    None => Err(std::io::Error::other("the binary was not built")),
+                };
+                reporter.advance();
+                (*binary, *i, output)
+            })
+            .collect()
+    });
+    outcome.stats.run_time = started.elapsed();
+    for (binary, i, output) in finished {
+        let item = &binary.blocks[i];
+        outcome.stats.ran += 1;
+        match output {
+            Ok(output) => judge(request, &cache, binary, i, output, &mut outcome),
+            Err(e) => {
+                outcome.stats.failed += 1;
+                outcome.diagnostics.push(Diagnostic::error(
+                    item.block.fence.clone(),
+                    format!("could not run the block: {e}"),
+                ));
+            }
+        }
+    }
+    reporter.finish();
+    let _ = std::fs::remove_dir(&work_root);
+    outcome
+}
+
+/// The key of a block: everything that can change its result.
+fn block_key(environment: &str, block: &CodeBlock) -> String {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(environment.as_bytes());
+    hasher.update(format!("\0{:?}\0", block.attrs.mode).as_bytes());
+    hasher.update(block.compiled().as_bytes());
+    hasher.finalize().to_hex().to_string()
+}
+
+/// `rustc -vV`, which names the exact compiler.
+fn toolchain() -> Result<String, String> {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let output = std::process::Command::new(&rustc)
+        .arg("-vV")
+        .output()
+        .map_err(|e| format!("cannot run rustc to compile the lessons: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "rustc -vV failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+fn limits(config: &ExecuteConfig, block: &CodeBlock) -> Limits {
+    Limits {
+        timeout: Duration::from_secs_f64(block.attrs.timeout.unwrap_or(config.timeout)),
+        memory: config.memory_limit_mib << 20,
+        output: config.output_limit_bytes,
+        output_hard: 64 << 20,
+        file_size: 64 << 20,
+    }
+}
+
+fn executable(project: &Project, name: &str) -> Option<PathBuf> {
+    let path = project.target_dir.join("debug").join(name);
+    path.is_file().then_some(path)
+}
+
+/// Compiles what `pending` needs: a merged binary per page for the blocks that run or only
+/// compile, a binary per `compile_fail` block, and a binary per block of any page whose merged
+/// build failed. Returns the binaries that built and can run.
+fn compile<'a>(
+    request: &Request,
+    project: &Project,
+    pending: &[Pending<'a>],
+    reporter: &Reporter,
+    outcome: &mut Outcome,
+) -> Vec<Binary<'a>> {
+    let cache = ResultCache::new(request.cache_dir);
+    let mut first: Vec<Binary> = Vec::new();
+    let mut by_page: std::collections::BTreeMap<usize, Vec<Pending>> = Default::default();
+    for item in pending {
+        if item.block.attrs.mode == RunMode::CompileFail {
+            first.push(single(project, request, item));
+        } else {
+            by_page.entry(item.page).or_default().push(item.clone());
+        }
+    }
+    for (page, items) in by_page {
+        let blocks: Vec<&CodeBlock> = items.iter().map(|i| i.block).collect();
+        first.push(Binary {
+            name: bin_name(&project.prefix, &request.pages[page].path, ""),
+            program: program::merged(&blocks),
+            blocks: items,
+            merged: true,
+        });
+    }
+    outcome.stats.compiled += pending.len();
+    let Some(built) = build(project, &first, reporter, outcome) else {
+        return Vec::new();
+    };
+
+    let mut ready = Vec::new();
+    let mut fallback = Vec::new();
+    for binary in first {
+        let ok = built.executables.contains_key(&binary.name);
+        let item = &binary.blocks[0];
+        if item.block.attrs.mode == RunMode::CompileFail {
+            if ok {
+                outcome.stats.failed += 1;
+                outcome.diagnostics.push(Diagnostic::error(
+                    item.block.fence.clone(),
+                    "this compile_fail block compiled; it must fail to compile (or drop compile_fail)",
+                ));
+            } else {
+                let messages = built
+                    .messages
+                    .get(&binary.name)
+                    .cloned()
+                    .unwrap_or_default();
+                let compiler = compiler_text(&messages, &binary);
+                let result = BlockResult {
+                    kind: ResultKind::FailedToCompile,
+                    stdout: Default::default(),
+                    stderr: Default::default(),
+                    compiler,
+                    millis: 0,
+                    figures: Vec::new(),
+                };
+                store(&cache, item, result, Vec::new(), outcome);
+                reporter.advance();
+            }
+        } else if ok {
+            ready.push(binary);
+        } else {
+            // Build each block alone so that the failing ones name themselves.
+            fallback.extend(
+                binary
+                    .blocks
+                    .iter()
+                    .map(|item| single(project, request, item)),
+            );
+        }
+    }
+    if fallback.is_empty() {
+        return ready;
+    }
+    reporter.step("a page failed to compile; compiling its blocks one by one");
+    let Some(built) = build(project, &fallback, reporter, outcome) else {
+        return ready;
+    };
+    for binary in fallback {
+        if built.executables.contains_key(&binary.name) {
+            ready.push(binary);
+            continue;
+        }
+        outcome.stats.failed += 1;
+        let messages = built
+            .messages
+            .get(&binary.name)
+            .cloned()
+            .unwrap_or_default();
+        report_compile_errors(&binary, &messages, outcome);
+        reporter.advance();
+    }
+    ready
+}
+
+fn single<'a>(project: &Project, request: &Request, item: &Pending<'a>) -> Binary<'a> {
+    Binary {
+        name: bin_name(
+            &project.prefix,
+            &request.pages[item.page].path,
+            &format!("_b{}", item.block.index + 1),
+        ),
+        program: program::standalone(item.block),
+        blocks: vec![item.clone()],
+        merged: false,
+    }
+}
+
+/// Writes the binaries' sources and builds them; `None` when cargo itself failed.
+fn build(
+    project: &Project,
+    binaries: &[Binary],
+    reporter: &Reporter,
+    outcome: &mut Outcome,
+) -> Option<project::BuildOutput> {
+    let sources: Vec<(String, String)> = binaries
+        .iter()
+        .map(|b| (b.name.clone(), b.program.source.clone()))
+        .collect();
+    if let Err(e) = project.write(&sources) {
+        outcome.diagnostics.push(Diagnostic::global(format!(
+            "cannot write the lesson project in {}: {e}",
+            project.dir.display()
+        )));
+        return None;
+    }
+    reporter.step(&format!(
+        "compiling {} lesson program{}",
+        binaries.len(),
+        if binaries.len() == 1 { "" } else { "s" }
+    ));
+    let names: Vec<String> = binaries.iter().map(|b| b.name.clone()).collect();
+    let started = Instant::now();
+    let built = project.build(&names, reporter);
+    outcome.stats.compile_time += started.elapsed();
+    outcome.stats.binaries += binaries.len();
+    let built = match built {
+        Ok(built) => built,
+        Err(e) => {
+            outcome
+                .diagnostics
+                .push(Diagnostic::global(format!("cannot start cargo: {e}")));
+            return None;
+        }
+    };
+    if let Some(error) = &built.cargo_error {
+        outcome.diagnostics.push(
+            Diagnostic::global("cargo could not build the lesson programs")
+                .with_note(error.trim_end().to_string()),
+        );
+        return None;
+    }
+    match project.save_lock() {
+        Ok(true) => outcome.diagnostics.push(Diagnostic::warning(
+            Location::file(
+                project
+                    .lockfile
+                    .file_name()
+                    .map(PathBuf::from)
+                    .unwrap_or_default(),
+            ),
+            "the lesson dependencies' lock file was updated; commit it",
+        )),
+        Ok(false) => {}
+        Err(e) => outcome.diagnostics.push(Diagnostic::warning(
+            Location::file(&project.lockfile),
+            format!("cannot update the lock file: {e}"),
+        )),
+    }
+    Some(built)
+}
+
+/// The compiler's errors as readers see them, with the generated file named `src/main.rs`.
+fn compiler_text(messages: &[CompilerMessage], binary: &Binary) -> String {
+    let file = format!("src/bin/{}.rs", binary.name);
+    messages
+        .iter()
+        .filter(|m| m.level == "error")
+        .map(|m| panic::for_readers(&m.rendered, &file, "src/main.rs", Some))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Compile errors of a block built alone, each at its Markdown line.
+fn report_compile_errors(binary: &Binary, messages: &[CompilerMessage], outcome: &mut Outcome) {
+    let item = &binary.blocks[0];
+    let blocks = [item.block];
+    let file = format!("src/bin/{}.rs", binary.name);
+    let errors: Vec<&CompilerMessage> = messages
+        .iter()
+        .filter(|m| m.level == "error" && m.primary.is_some())
+        .collect();
+    if errors.is_empty() {
+        let text = messages
+            .iter()
+            .map(|m| m.rendered.as_str())
+            .collect::<String>();
+        outcome.diagnostics.push(
+            Diagnostic::error(item.block.fence.clone(), "the block failed to compile")
+                .with_note(panic::for_readers(&text, &file, "src/main.rs", Some)),
+        );
+        return;
+    }
+    for message in errors {
+        let (span_file, line, col) = message.primary.clone().expect("filtered");
+        let location = (span_file.ends_with(&file) || span_file == file)
+            .then(|| program::markdown_location(&binary.program, &blocks, line, col))
+            .flatten()
+            .unwrap_or_else(|| item.block.fence.clone());
+        let code = message
+            .code
+            .as_ref()
+            .map(|c| format!("[{c}]"))
+            .unwrap_or_default();
+        outcome.diagnostics.push(
+            Diagnostic::error(
+                location,
+                format!("compile error{code}: {}", message.message),
+            )
+            .with_note(panic::for_readers(
+                message.rendered.trim_end(),
+                &file,
+                &item.block.fence.path.to_string_lossy(),
+                |n| {
+                    binary
+                        .program
+                        .origin(n)
+                        .map(|o| item.block.lines[o.line].line)
+                },
+            )),
+        );
+    }
+}
+
+/// Decides whether a run met its block's expectation; records the result or the failure.
+fn judge(
+    request: &Request,
+    cache: &ResultCache,
+    binary: &Binary,
+    index: usize,
+    output: RunOutput,
+    outcome: &mut Outcome,
+) {
+    let item = &binary.blocks[index];
+    let block = item.block;
+    let bin_file = format!("src/bin/{}.rs", binary.name);
+    let block_line = |n: usize| {
+        binary
+            .program
+            .origin(n)
+            .filter(|o| o.block == index)
+            .map(|o| o.line + 1)
+    };
+    let stderr_shown =
+        panic::for_readers(&output.stderr.text, &bin_file, "src/main.rs", block_line);
+    let panicked = panic::parse(&output.stderr.text);
+    let expectation = block.attrs.mode;
+    let fail = |outcome: &mut Outcome, location: Location, message: String| {
+        outcome.stats.failed += 1;
+        let mut diagnostic = Diagnostic::error(location, message);
+        let tail: String = stderr_shown
+            .lines()
+            .rev()
+            .take(12)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect::<Vec<_>>()
+            .join("\n");
+        if !tail.trim().is_empty() {
+            diagnostic = diagnostic.with_note(tail);
+        }
+        outcome.diagnostics.push(diagnostic);
+    };
+    let limit_seconds = block.attrs.timeout.unwrap_or(request.config.timeout);
+    match (&output.ending, expectation) {
+        (Ending::TimedOut, _) => {
+            return fail(
+                outcome,
+                block.fence.clone(),
+                format!("the block timed out after {limit_seconds} s and was stopped"),
+            );
+        }
+        (Ending::TooMuchOutput, _) => {
+            return fail(
+                outcome,
+                block.fence.clone(),
+                "the block printed more than 64 MiB and was stopped".into(),
+            );
+        }
+        _ if output.out_of_memory() => {
+            return fail(
+                outcome,
+                block.fence.clone(),
+                format!(
+                    "the block exceeded the memory limit of {} MiB",
+                    request.config.memory_limit_mib
+                ),
+            );
+        }
+        (Ending::Exited(0), RunMode::Run) => {}
+        (Ending::Exited(101), RunMode::ShouldPanic) if panicked.is_some() => {}
+        (Ending::Exited(0), RunMode::ShouldPanic) => {
+            return fail(
+                outcome,
+                block.fence.clone(),
+                "this should_panic block did not panic".into(),
+            );
+        }
+        (_, _) => {
+            let location = panicked
+                .as_ref()
+                .and_then(|p| {
+                    std::iter::once((p.file.clone(), p.line, p.col))
+                        .chain(p.frames.iter().cloned())
+                        .find(|(file, _, _)| file.ends_with(&bin_file))
+                })
+                .and_then(|(_, line, col)| {
+                    let blocks: Vec<&CodeBlock> = binary.blocks.iter().map(|b| b.block).collect();
+                    program::markdown_location(&binary.program, &blocks, line, col)
+                })
+                .unwrap_or_else(|| block.fence.clone());
+            let message = match (&panicked, &output.ending) {
+                (Some(p), _) => format!(
+                    "the block panicked: {}",
+                    p.message.lines().next().unwrap_or_default()
+                ),
+                (None, Ending::Exited(code)) => format!("the block exited with status {code}"),
+                (None, Ending::Signalled(signal)) => {
+                    format!("the block was killed by signal {signal}")
+                }
+                (None, _) => "the block failed".into(),
+            };
+            return fail(outcome, location, message);
+        }
+    }
+    let mut figures = Vec::new();
+    let mut bytes = Vec::new();
+    for (name, content) in output.files {
+        let lower = name.to_ascii_lowercase();
+        if !(lower.ends_with(".svg") || lower.ends_with(".png")) {
+            continue;
+        }
+        match cache.store_figure(&name, &content) {
+            Ok(figure) => {
+                figures.push(figure);
+                bytes.push(content);
+            }
+            Err(e) => outcome.diagnostics.push(Diagnostic::warning(
+                block.fence.clone(),
+                format!("cannot store figure {name}: {e}"),
+            )),
+        }
+    }
+    let kind = if expectation == RunMode::ShouldPanic {
+        ResultKind::Panicked
+    } else {
+        ResultKind::Ran
+    };
+    let mut stderr = output.stderr;
+    stderr.text = stderr_shown;
+    let result = BlockResult {
+        kind,
+        stdout: output.stdout,
+        stderr,
+        compiler: String::new(),
+        millis: output.duration.as_millis() as u64,
+        figures,
+    };
+    store(cache, item, result, bytes, outcome);
+}
+
+fn store(
+    cache: &ResultCache,
+    item: &Pending,
+    result: BlockResult,
+    figures: Vec<Vec<u8>>,
+    outcome: &mut Outcome,
+) {
+    if let Err(e) = cache.put(&item.key, &result) {
+        outcome.diagnostics.push(Diagnostic::warning(
+            item.block.fence.clone(),
+            format!("cannot cache the result: {e}"),
+        ));
+    }
+    outcome
+        .results
+        .insert((item.page, item.block.index), Shown { result, figures });
+}

@@ -1,0 +1,170 @@
+//! Reading a panic: its message and location from the standard error of a failed run, the first
+//! backtrace frame in lesson code when the panic happened inside a library, and the text shown to
+//! readers without the backtrace or anything that changes between runs.
+
+/// A panic found in a program's standard error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Panic {
+    /// The message after `panicked at ...:`.
+    pub message: String,
+    /// File, line and column of the panic.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub col: usize,
+    /// Frames of the backtrace that are in `src/bin/`: file, line, column.
+    pub frames: Vec<(String, usize, usize)>,
+}
+
+/// Finds the first panic in `stderr`.
+pub fn parse(stderr: &str) -> Option<Panic> {
+    let at = stderr.find("panicked at ")?;
+    let rest = &stderr[at + "panicked at ".len()..];
+    let header_end = rest.find('\n').unwrap_or(rest.len());
+    let location = rest[..header_end].trim_end_matches(':');
+    let (file, line, col) = split_location(location)?;
+    let body = rest.get(header_end + 1..).unwrap_or("");
+    let message: Vec<&str> = body
+        .lines()
+        .take_while(|l| !l.starts_with("stack backtrace:") && !l.starts_with("note: "))
+        .collect();
+    let frames = body
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("at "))
+        .filter_map(split_location)
+        .filter(|(file, _, _)| file.contains("src/bin/"))
+        .collect();
+    Some(Panic {
+        message: message.join("\n").trim().to_string(),
+        file,
+        line,
+        col,
+        frames,
+    })
+}
+
+/// Splits `path:line:col`.
+fn split_location(text: &str) -> Option<(String, usize, usize)> {
+    let mut parts = text.trim().rsplitn(3, ':');
+    let col = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    let file = parts.next()?.to_string();
+    Some((file, line, col))
+}
+
+/// Standard error as readers see it: no backtrace, no hints about `RUST_BACKTRACE`, no thread
+/// ids; the generated file's name replaced by `shown_as`, with `rename` giving each line's
+/// number there.
+pub fn for_readers(
+    stderr: &str,
+    bin_file: &str,
+    shown_as: &str,
+    rename: impl Fn(usize) -> Option<usize>,
+) -> String {
+    let mut out = String::new();
+    let mut in_backtrace = false;
+    for line in stderr.lines() {
+        if line.starts_with("stack backtrace:") {
+            in_backtrace = true;
+            continue;
+        }
+        if in_backtrace {
+            if line.starts_with("note: Some details are omitted") {
+                in_backtrace = false;
+            }
+            continue;
+        }
+        if line.starts_with("note: run with `RUST_BACKTRACE=") {
+            continue;
+        }
+        out.push_str(&rewrite_line(line, bin_file, shown_as, &rename));
+        out.push('\n');
+    }
+    out
+}
+
+fn rewrite_line(
+    line: &str,
+    bin_file: &str,
+    shown_as: &str,
+    rename: &impl Fn(usize) -> Option<usize>,
+) -> String {
+    let mut line = line.to_string();
+    // "thread 'main' (12345) panicked at" -> "thread 'main' panicked at"
+    if let Some(start) = line.find("' (")
+        && let Some(len) = line[start + 3..].find(") panicked")
+        && line[start + 3..start + 3 + len]
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+    {
+        line.replace_range(start + 1..start + 3 + len + 1, "");
+    }
+    if let Some(at) = line.find(bin_file) {
+        let after = &line[at + bin_file.len()..];
+        if let Some(rest) = after.strip_prefix(':') {
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            if let Some(new) = digits.parse().ok().and_then(|n| rename(n)) {
+                let tail = &rest[digits.len()..];
+                return format!("{}{shown_as}:{new}{tail}", &line[..at]);
+            }
+        }
+        return line.replacen(bin_file, shown_as, 1);
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STDERR: &str = "\
+thread 'main' (4242) panicked at src/bin/k1_page_b0.rs:7:9:
+index out of bounds: the len is 3 but the index is 5
+stack backtrace:
+   0: __rustc::rust_begin_unwind
+             at /rustc/abc/library/std/src/panicking.rs:689:5
+   3: k1_page_b0::main
+             at /tmp/cache/project/./src/bin/k1_page_b0.rs:7:9
+note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.
+";
+
+    #[test]
+    fn panics_are_parsed() {
+        let panic = parse(STDERR).unwrap();
+        assert_eq!(
+            panic.message,
+            "index out of bounds: the len is 3 but the index is 5"
+        );
+        assert_eq!(
+            (panic.file.as_str(), panic.line, panic.col),
+            ("src/bin/k1_page_b0.rs", 7, 9)
+        );
+        assert_eq!(
+            panic.frames,
+            [(
+                "/tmp/cache/project/./src/bin/k1_page_b0.rs".to_string(),
+                7,
+                9
+            )]
+        );
+        assert_eq!(parse("all fine\n"), None);
+    }
+
+    #[test]
+    fn readers_see_no_backtrace_and_no_thread_id() {
+        let shown = for_readers(STDERR, "src/bin/k1_page_b0.rs", "src/main.rs", |n| {
+            Some(n - 1)
+        });
+        assert_eq!(
+            shown,
+            "thread 'main' panicked at src/main.rs:6:9:\nindex out of bounds: the len is 3 but the index is 5\n"
+        );
+    }
+
+    #[test]
+    fn multi_line_messages_are_kept() {
+        let text = "thread 'main' panicked at src/bin/x.rs:1:1:\nline one\nline two\nnote: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n";
+        assert_eq!(parse(text).unwrap().message, "line one\nline two");
+    }
+}
