@@ -127,10 +127,16 @@ fn print_warnings(warnings: &[Diagnostic]) {
 fn summary(report: &Report, action: &str) -> String {
     let s = &report.stats;
     let e = &s.exec;
+    let phases: Vec<String> = s
+        .phases
+        .iter()
+        .map(|(name, time)| format!("{name} {:.0} ms", time.as_secs_f64() * 1000.0))
+        .collect();
     format!(
-        "{action}: {} pages in {:.2} s\n  math: {} formulas, {} distinct, {} rendered now ({:.2} s)\n  code: {} blocks: {} from cache, {} compiled ({} binaries, {:.2} s), {} run ({:.2} s), {} failed",
+        "{action}: {} pages in {:.2} s ({})\n  math: {} formulas, {} distinct, {} rendered now ({:.2} s)\n  code: {} blocks: {} from cache, {} compiled ({} binaries, {:.2} s), {} run ({:.2} s), {} failed",
         s.pages,
         s.total.as_secs_f64(),
+        phases.join(", "),
         s.math.formulas,
         s.math.distinct,
         s.math.rendered,

@@ -112,6 +112,8 @@ pub struct Stats {
     pub exec: ExecStats,
     /// Time for the whole build.
     pub total: Duration,
+    /// Time of each phase, in order.
+    pub phases: Vec<(&'static str, Duration)>,
 }
 
 /// A successful build: its files, warnings and figures.
@@ -144,11 +146,18 @@ struct PageSource<'a> {
 /// Builds the site in memory.
 pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure> {
     let started = Instant::now();
+    let mut phases = Vec::new();
+    let mut lap = Instant::now();
+    let mut phase = |name: &'static str| {
+        phases.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
     let root = &options.root;
     let config = Config::load(root).map_err(|d| Failure::new(vec![d]))?;
     let library = content::load(root, options.drafts).map_err(Failure::new)?;
     let templates = Templates::load(root).map_err(Failure::new)?;
     let mut diagnostics = Vec::new();
+    phase("load");
 
     let resolver = resolver(&library);
     let pages = pages(&library);
@@ -179,6 +188,7 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
         }
     }
     diagnostics.extend(check_links(&pages, &rendered));
+    phase("markdown");
 
     // Math: every distinct formula, cached on disk.
     let cache_dir = options.cache_dir();
@@ -193,6 +203,8 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
             format!("cannot save the math cache: {e}"),
         ));
     }
+
+    phase("math");
 
     // Code: every Rust block compiled and run, cached on disk.
     let exec = if config.execute.enabled {
@@ -216,6 +228,7 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
         execute::Outcome::default()
     };
     diagnostics.extend(exec.diagnostics.iter().cloned());
+    phase("code");
 
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Failure::new(diagnostics));
@@ -282,6 +295,7 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
     }
     files.insert("atom.xml", feed::atom(&config, &library));
     files.insert("sitemap.xml", feed::sitemap(&config, &urls));
+    phase("pages");
 
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Failure::new(diagnostics));
@@ -293,6 +307,7 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
             math: math_stats,
             exec: exec.stats,
             total: started.elapsed(),
+            phases,
         },
         files,
         warnings: diagnostics,
