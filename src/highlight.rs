@@ -3,6 +3,8 @@
 
 use std::sync::OnceLock;
 
+use rayon::prelude::*;
+
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
 use syntect::parsing::SyntaxSet;
@@ -51,6 +53,38 @@ pub fn highlight(code: &str, lang: &str) -> String {
         }
     }
     generator.finalize()
+}
+
+/// The cache key of highlighted code: the grammar set's version, the language and the code.
+pub fn key(code: &str, lang: &str) -> crate::kvcache::Key {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(b"kiln-highlight 1 two-face 0.5 syntect 5\0");
+    hasher.update(grammar_token(lang).as_bytes());
+    hasher.update(b"\0");
+    hasher.update(code.as_bytes());
+    *hasher.finalize().as_bytes()
+}
+
+/// Makes sure `cache` holds every `(code, lang)` highlighted, highlighting the missing ones in
+/// parallel; returns how many were highlighted.
+pub fn highlight_all<'a>(items: impl IntoIterator<Item = (String, &'a str)>, cache: &mut crate::kvcache::StringCache) -> usize {
+    let mut missing: Vec<(crate::kvcache::Key, String, &str)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (code, lang) in items {
+        let key = key(&code, lang);
+        if cache.get(&key).is_none() && seen.insert(key) {
+            missing.push((key, code, lang));
+        }
+    }
+    let done: Vec<(crate::kvcache::Key, String)> = missing
+        .par_iter()
+        .map(|(key, code, lang)| (*key, highlight(code, lang)))
+        .collect();
+    let count = done.len();
+    for (key, html) in done {
+        cache.insert(key, html);
+    }
+    count
 }
 
 /// Whether a language has a grammar (used to warn about typos in fence languages).

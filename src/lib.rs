@@ -8,6 +8,7 @@ pub mod diagnostics;
 pub mod escape;
 pub mod execute;
 pub mod highlight;
+pub mod kvcache;
 pub mod markdown;
 pub mod math;
 pub mod output;

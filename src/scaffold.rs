@@ -94,7 +94,7 @@ mod tests {
         assert!(path.ends_with("content/m2/08-what-comes-next.md"));
         let text = fs::read_to_string(&path).unwrap();
         assert!(
-            text.contains("title = \"What \\\"Comes\\\" Next\""),
+            text.contains("title = 'What \"Comes\" Next'"),
             "{text}"
         );
         assert!(

@@ -330,6 +330,7 @@ mod tests {
     fn memory_is_limited() {
         let mut l = limits();
         l.memory = 64 << 20;
+        l.output = 4096;
         let work = tempfile::tempdir().unwrap();
         let script = "x = bytearray(200_000_000); print(len(x))";
         let out = run(

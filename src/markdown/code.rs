@@ -41,6 +41,15 @@ impl CodeBlock {
         out
     }
 
+    /// The language to highlight the block as: its own, or plain text.
+    pub fn lang(&self) -> &str {
+        if self.attrs.lang.is_empty() {
+            "text"
+        } else {
+            &self.attrs.lang
+        }
+    }
+
     /// The source readers see.
     pub fn shown(&self) -> String {
         let mut out = String::new();

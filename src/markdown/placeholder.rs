@@ -1,5 +1,5 @@
-//! Placeholders: the Markdown pass leaves a marker where a formula or a block's output goes, and
-//! the page is filled once math is rendered and code has run. Markers use Unicode
+//! Placeholders: the Markdown pass leaves a marker where a formula, a block's highlighted code or
+//! its output goes, and the page is filled once math is rendered, code highlighted and run. Markers use Unicode
 //! noncharacters, which the loader refuses in content, so they cannot collide with text.
 
 /// Opens a placeholder.
@@ -14,6 +14,8 @@ pub enum Slot {
     Math(usize),
     /// The output of the page's n-th code block.
     Output(usize),
+    /// The highlighted code of the page's n-th code block.
+    Code(usize),
 }
 
 impl Slot {
@@ -22,6 +24,7 @@ impl Slot {
         match self {
             Slot::Math(n) => format!("{OPEN}M{n}{CLOSE}"),
             Slot::Output(n) => format!("{OPEN}X{n}{CLOSE}"),
+            Slot::Code(n) => format!("{OPEN}C{n}{CLOSE}"),
         }
     }
 }
@@ -41,6 +44,7 @@ pub fn fill(html: &str, mut fill: impl FnMut(Slot) -> String) -> String {
         let slot = match (token.get(..1), token.get(1..).and_then(|n| n.parse().ok())) {
             (Some("M"), Some(n)) => Some(Slot::Math(n)),
             (Some("X"), Some(n)) => Some(Slot::Output(n)),
+            (Some("C"), Some(n)) => Some(Slot::Code(n)),
             _ => None,
         };
         match slot {
@@ -72,6 +76,7 @@ mod tests {
         let filled = fill(&html, |slot| match slot {
             Slot::Math(n) => format!("<math{n}>"),
             Slot::Output(n) => format!("<out{n}>"),
+            Slot::Code(n) => format!("<code{n}>"),
         });
         assert_eq!(filled, "<p>a <math0> b</p><out12>");
     }

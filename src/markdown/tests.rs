@@ -49,6 +49,10 @@ fn html(body: &str) -> String {
             }
         }
         Slot::Output(i) => format!("<OUT {i}>"),
+        Slot::Code(i) => {
+            let block = &rendered.code_blocks[i];
+            crate::highlight::highlight(&block.shown(), block.lang())
+        }
     })
 }
 

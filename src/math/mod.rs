@@ -2,13 +2,12 @@
 //! MathML), cached on disk by expression, mode, options and KaTeX version, with `trust` off,
 //! size and expansion limits, macro definitions refused in content, and a deadline per formula.
 
-mod cache;
 mod workers;
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-pub use cache::{Key, MathCache};
+pub use crate::kvcache::{Key, StringCache as MathCache};
 pub use workers::{Job, Outcome, Workers};
 
 use crate::config::{MathConfig, MathOutput};

@@ -206,6 +206,20 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
 
     phase("math");
 
+    // Highlighting: every distinct code block, cached on disk.
+    let mut code_cache = crate::kvcache::StringCache::open(&cache_dir.join("highlight.cache"));
+    crate::highlight::highlight_all(
+        rendered.iter().flat_map(|r| &r.code_blocks).map(|b| (b.shown(), b.lang())),
+        &mut code_cache,
+    );
+    if let Err(e) = code_cache.save() {
+        diagnostics.push(Diagnostic::warning(
+            Location::file(cache_dir.join("highlight.cache")),
+            format!("cannot save the highlighting cache: {e}"),
+        ));
+    }
+    phase("highlight");
+
     // Code: every Rust block compiled and run, cached on disk.
     let exec = if config.execute.enabled {
         let blocks: Vec<execute::PageBlocks> = pages
@@ -263,6 +277,7 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
                 &page.url,
                 renderer,
                 &math_cache,
+                &code_cache,
                 &exec,
             );
             let html = render_page(page, &filled, &library, &config, &templates, &katex)?;
@@ -421,6 +436,7 @@ fn fill_page(
     page_url: &str,
     renderer: &MathRenderer,
     cache: &MathCache,
+    code_cache: &crate::kvcache::StringCache,
     exec: &execute::Outcome,
 ) -> Filled {
     let mut figures = Vec::new();
@@ -446,6 +462,14 @@ fn fill_page(
                 })
         }
         Slot::Output(i) => outputs.get(&i).cloned().unwrap_or_default(),
+        Slot::Code(i) => {
+            let block = &rendered.code_blocks[i];
+            let shown = block.shown();
+            code_cache
+                .get(&crate::highlight::key(&shown, block.lang()))
+                .map(str::to_string)
+                .unwrap_or_else(|| crate::escape::text(&shown))
+        }
     };
     let body = placeholder::fill(&rendered.html, &mut fill);
     let toc = rendered

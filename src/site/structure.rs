@@ -190,7 +190,7 @@ mod tests {
             found
                 .iter()
                 .any(|p| p
-                    .starts_with("content/m/01-a.md:7:1: error: missing section \"## Summary\"")),
+                    .starts_with("content/m/01-a.md:9:1: error: missing section \"## Summary\"")),
             "{found:?}"
         );
     }

@@ -1,6 +1,7 @@
-//! The on-disk formula cache: one append-only file of records (key, checksum, HTML), read whole
-//! at start so a rebuild renders no formula twice. A torn or corrupt tail is dropped, never
-//! trusted, and the file is rewritten without it.
+//! A small on-disk cache of strings by 32-byte key, used for typeset formulas and highlighted
+//! code: one append-only file of records (key, checksum, text), read whole at start so a rebuild
+//! computes nothing twice. A torn or corrupt tail is dropped, never trusted, and the file is
+//! rewritten without it.
 
 use std::collections::HashMap;
 use std::fs::{self, OpenOptions};
@@ -8,14 +9,14 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Identifies a file as this cache, and its format version.
-const MAGIC: &[u8] = b"kiln-math-cache 1\n";
+const MAGIC: &[u8] = b"kiln-cache 1\n";
 
-/// A key: the hash of everything that determines a formula's HTML.
+/// A key: the hash of everything that determines the stored text.
 pub type Key = [u8; 32];
 
-/// Formula HTML by key, loaded from and saved to one file.
+/// Texts by key, loaded from and saved to one file.
 #[derive(Debug, Default)]
-pub struct MathCache {
+pub struct StringCache {
     path: Option<PathBuf>,
     entries: HashMap<Key, String>,
     fresh: Vec<Key>,
@@ -23,7 +24,7 @@ pub struct MathCache {
     rewrite: bool,
 }
 
-impl MathCache {
+impl StringCache {
     /// A cache that lives only in memory.
     pub fn in_memory() -> Self {
         Self::default()
@@ -57,19 +58,19 @@ impl MathCache {
         cache
     }
 
-    /// The HTML stored for `key`.
+    /// The text stored for `key`.
     pub fn get(&self, key: &Key) -> Option<&str> {
         self.entries.get(key).map(String::as_str)
     }
 
-    /// Stores the HTML for `key`; it is written out by [`MathCache::save`].
+    /// Stores the text for `key`; it is written out by [`StringCache::save`].
     pub fn insert(&mut self, key: Key, html: String) {
         if self.entries.insert(key, html).is_none() {
             self.fresh.push(key);
         }
     }
 
-    /// The number of formulas held.
+    /// The number of entries held.
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -142,15 +143,15 @@ mod tests {
     #[test]
     fn records_survive_a_round_trip_and_appends() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("math.cache");
-        let mut cache = MathCache::open(&path);
+        let path = dir.path().join("strings.cache");
+        let mut cache = StringCache::open(&path);
         cache.insert([1; 32], "<span>a</span>".into());
         cache.save().unwrap();
-        let mut cache = MathCache::open(&path);
+        let mut cache = StringCache::open(&path);
         assert_eq!(cache.get(&[1; 32]), Some("<span>a</span>"));
         cache.insert([2; 32], "é".into());
         cache.save().unwrap();
-        let cache = MathCache::open(&path);
+        let cache = StringCache::open(&path);
         assert_eq!(cache.len(), 2);
         assert_eq!(cache.get(&[2; 32]), Some("é"));
     }
@@ -158,33 +159,33 @@ mod tests {
     #[test]
     fn a_torn_tail_is_dropped_and_the_file_repaired() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("math.cache");
-        let mut cache = MathCache::open(&path);
+        let path = dir.path().join("strings.cache");
+        let mut cache = StringCache::open(&path);
         cache.insert([1; 32], "one".into());
         cache.insert([2; 32], "two".into());
         cache.save().unwrap();
         let mut bytes = fs::read(&path).unwrap();
         bytes.truncate(bytes.len() - 1);
         fs::write(&path, &bytes).unwrap();
-        let mut cache = MathCache::open(&path);
+        let mut cache = StringCache::open(&path);
         assert_eq!(cache.len(), 1);
         cache.save().unwrap();
-        assert_eq!(MathCache::open(&path).len(), 1);
+        assert_eq!(StringCache::open(&path).len(), 1);
     }
 
     #[test]
     fn a_corrupt_record_is_not_trusted() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("math.cache");
-        let mut cache = MathCache::open(&path);
+        let path = dir.path().join("strings.cache");
+        let mut cache = StringCache::open(&path);
         cache.insert([1; 32], "good".into());
         cache.save().unwrap();
         let mut bytes = fs::read(&path).unwrap();
         let last = bytes.len() - 1;
         bytes[last] ^= 0xff;
         fs::write(&path, &bytes).unwrap();
-        assert!(MathCache::open(&path).is_empty());
+        assert!(StringCache::open(&path).is_empty());
         fs::write(&path, b"something else").unwrap();
-        assert!(MathCache::open(&path).is_empty());
+        assert!(StringCache::open(&path).is_empty());
     }
 }
