@@ -71,7 +71,9 @@ impl Templates {
             return Err(problems);
         }
         let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html"]);
+        tera.autoescape_on(vec![".html", ".xml"]);
+        // Escapes what HTML needs (`& < > " '`) and leaves `/` alone, so URLs stay readable.
+        tera.set_escape_fn(escape_html);
         if let Err(error) =
             tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         {
@@ -86,6 +88,10 @@ impl Templates {
             .render(name, context)
             .map_err(|error| template_error(&self.sources, &error))
     }
+}
+
+fn escape_html(input: &str) -> String {
+    crate::escape::attr(input)
 }
 
 /// Turns a Tera error into a diagnostic at `templates/<name>:line:col`, finding the line from
@@ -209,7 +215,7 @@ mod tests {
         context.insert("title", "<script>\"'&");
         assert_eq!(
             templates.render("404.html", &context).unwrap(),
-            "&lt;script&gt;&quot;&#x27;&amp;"
+            "&lt;script&gt;&quot;&#39;&amp;"
         );
     }
 }

@@ -48,6 +48,8 @@ pub struct Request<'a> {
     pub config: &'a ExecuteConfig,
     /// Where caches and the generated project live.
     pub cache_dir: &'a Path,
+    /// Cargo target folder overriding the configured one.
+    pub cargo_target_dir: Option<&'a Path>,
     /// Every page, in the site's page order.
     pub pages: &'a [PageBlocks],
     /// Ignore cached results.
@@ -124,7 +126,7 @@ struct Binary<'a> {
 pub fn execute(request: &Request) -> Outcome {
     let mut outcome = Outcome::default();
     let cache = ResultCache::new(request.cache_dir);
-    let project = Project::new(request.root, request.config, request.cache_dir);
+    let project = Project::new(request.root, request.config, request.cache_dir, request.cargo_target_dir);
 
     let all: Vec<(usize, &CodeBlock)> = request
         .pages

@@ -70,10 +70,11 @@ pub struct BuildOutput {
 
 impl Project {
     /// The project for a site at `root` whose caches live in `cache_dir`.
-    pub fn new(root: &Path, config: &ExecuteConfig, cache_dir: &Path) -> Self {
-        let target_dir = match std::env::var_os("KILN_CARGO_TARGET_DIR") {
-            Some(dir) => PathBuf::from(dir),
-            None => root.join(&config.target_dir),
+    pub fn new(root: &Path, config: &ExecuteConfig, cache_dir: &Path, target_dir: Option<&Path>) -> Self {
+        let target_dir = match (target_dir, std::env::var_os("KILN_CARGO_TARGET_DIR")) {
+            (Some(dir), _) => dir.to_path_buf(),
+            (None, Some(dir)) => PathBuf::from(dir),
+            (None, None) => root.join(&config.target_dir),
         };
         // Binaries run in other folders, so every path here is absolute.
         let target_dir = std::path::absolute(&target_dir).unwrap_or(target_dir);
@@ -304,7 +305,7 @@ mod tests {
             .dependencies
             .insert("itoa".into(), toml::Value::String("1".into()));
         let dir = tempfile::tempdir().unwrap();
-        let project = Project::new(dir.path(), &config, &dir.path().join("cache"));
+        let project = Project::new(dir.path(), &config, &dir.path().join("cache"), None);
         assert!(
             project.manifest.contains("[dependencies]\nitoa = \"1\""),
             "{}",
@@ -314,7 +315,7 @@ mod tests {
             "burn".into(),
             toml::Value::Table(toml::toml! { version = "0.22.1" features = ["ndarray"] }),
         );
-        let project = Project::new(dir.path(), &config, &dir.path().join("cache"));
+        let project = Project::new(dir.path(), &config, &dir.path().join("cache"), None);
         let parsed: toml::Table = toml::from_str(&project.manifest).unwrap();
         assert_eq!(
             parsed["dependencies"]["burn"]["version"].as_str(),

@@ -342,6 +342,12 @@ impl<'s> Pass<'s> {
     fn math(&mut self, tex: CowStr<'s>, display: bool, range: Range<usize>) {
         let delimiter = if display { 2 } else { 1 };
         let location = self.location(range.start + delimiter);
+        if !display && looks_like_prose(&tex) {
+            self.out.diagnostics.push(Diagnostic::warning(
+                self.location(range.start),
+                "this $...$ looks like prose between two dollar signs, not math; write \\$ for a literal dollar",
+            ));
+        }
         if let Some(heading) = &mut self.heading {
             heading.3.push_str(&tex);
         }
@@ -369,6 +375,13 @@ impl<'s> Pass<'s> {
                 self.error(
                     range.start + i,
                     "unclosed display math: this `$$` has no closing `$$` (write `\\$` for a literal dollar)",
+                );
+                return;
+            }
+            if bytes[i] == b'$' && bytes[i + 1] == b'\\' {
+                self.error(
+                    range.start + i,
+                    "this `$` starts a formula that never closes: check for a missing `$` or unbalanced braces (write `\\$` for a literal dollar)",
                 );
                 return;
             }
@@ -513,6 +526,35 @@ impl<'s> Pass<'s> {
         self.out.code_blocks.push(block);
         self.events.push(Event::Html(html.into()));
     }
+}
+
+/// Whether inline "math" is really prose caught between two dollar signs, as in "costs $10 to
+/// print, and `$x`": it holds a backtick, or starts with a digit and has two plain words.
+fn looks_like_prose(tex: &str) -> bool {
+    if tex.contains('`') {
+        return true;
+    }
+    if !tex.trim_start().starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    let mut words = 0;
+    let mut previous = ' ';
+    let mut current = String::new();
+    for c in tex.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_alphabetic() {
+            if current.is_empty() && previous == '\\' {
+                current.push('\\');
+            }
+            current.push(c);
+        } else {
+            if current.len() >= 3 && !current.starts_with('\\') {
+                words += 1;
+            }
+            current.clear();
+        }
+        previous = c;
+    }
+    words >= 2
 }
 
 /// If the events after a block quote's start read `**Answer:** ...`, the label.

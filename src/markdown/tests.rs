@@ -95,6 +95,16 @@ fn math_spec() {
 }
 
 #[test]
+fn prose_between_dollars_is_flagged() {
+    let found = messages("It costs $10 to\nprint, and `$x` too.\n");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("content/m/01-p.md:4:10: warning: this $...$ looks like prose"), "{found:?}");
+    for fine in ["$2x + 3y$", "$10^{-3}$", "$5 \\text{ apples}$", "$x$ and $y$"] {
+        assert!(messages(fine).is_empty(), "{fine}");
+    }
+}
+
+#[test]
 fn formulas_know_where_they_are() {
     let rendered = render_body("Intro\n\nWe have $a+b$ and\n$$\nc\n$$\n");
     let f = &rendered.formulas;
@@ -119,6 +129,8 @@ fn unclosed_display_math_is_an_error() {
         "{found:?}"
     );
     assert!(messages("price \\$\\$ ok").is_empty());
+    let found = messages("What is $\\frac{1}{2$?\n");
+    assert!(found[0].starts_with("content/m/01-p.md:4:9: error: this `$` starts a formula that never closes"), "{found:?}");
 }
 
 #[test]

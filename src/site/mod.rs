@@ -50,6 +50,9 @@ pub struct Options {
     pub fresh: bool,
     /// Where caches live; `root/target/kiln` unless set.
     pub cache_dir: Option<PathBuf>,
+    /// Cargo target folder for lesson programs, overriding `execute.target_dir` (tests share
+    /// one so that dependencies compile once).
+    pub cargo_target_dir: Option<PathBuf>,
     /// What the build is for.
     pub mode: Mode,
     /// How execution reports its progress.
@@ -64,6 +67,7 @@ impl Options {
             drafts: Drafts::Exclude,
             fresh: false,
             cache_dir: None,
+            cargo_target_dir: None,
             mode,
             progress: Progress::Quiet,
         }
@@ -234,6 +238,7 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
             root,
             config: &config.execute,
             cache_dir: &cache_dir,
+            cargo_target_dir: options.cargo_target_dir.as_deref(),
             pages: &blocks,
             fresh: options.fresh,
             progress: options.progress,

@@ -1,0 +1,197 @@
+//! Building whole fixture sites: rendered pages compared with snapshots, byte-identical
+//! rebuilds, the output swap that keeps the previous site when a build fails, and the CLI.
+
+mod common;
+
+use std::fs;
+
+use common::*;
+
+#[test]
+fn basic_site_pages_match_their_snapshots() {
+    let site = fixture("basic");
+    let report = build_ok(site.path());
+    for path in [
+        "index.html",
+        "intro/index.html",
+        "intro/first-steps/index.html",
+        "intro/second-steps/index.html",
+        "blog/index.html",
+        "404.html",
+        "atom.xml",
+        "sitemap.xml",
+    ] {
+        let name = path.replace('/', "__");
+        insta::assert_snapshot!(name, page(&report, path));
+    }
+}
+
+#[test]
+fn the_site_has_every_page_and_asset_and_no_drafts() {
+    let site = fixture("basic");
+    let report = build_ok(site.path());
+    let paths: Vec<&str> = report.files.paths().collect();
+    assert_eq!(
+        paths,
+        [
+            "404.html",
+            "atom.xml",
+            "blog/index.html",
+            "highlight.css",
+            "index.html",
+            "intro/first-steps/index.html",
+            "intro/index.html",
+            "intro/second-steps/index.html",
+            "sitemap.xml",
+            "style.css",
+        ]
+    );
+    let first = page(&report, "intro/first-steps/index.html");
+    // Escaped title, typeset math, highlighted code, navigation.
+    assert!(first.contains("<h1>First Steps &amp; &lt;Escapes&gt;</h1>"));
+    assert!(first.contains("class=\"katex-display\""));
+    assert!(first.contains("<span class=\"hl-source hl-rust\">"));
+    assert!(first.contains("href=\"../second-steps/\""));
+    assert!(first.contains("https://cdn.jsdelivr.net/npm/katex@0.16.4/dist/katex.min.css"));
+    assert!(!first.contains('\u{FDD0}'), "no placeholder is left");
+    // Warnings do not fail the build but are reported.
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let site = fixture("basic");
+    let first = build_ok(site.path());
+    // The second build reads every formula and highlighted block from the cache.
+    let second = build_ok(site.path());
+    assert_eq!(second.stats.math.rendered, 0);
+    assert_eq!(first.files, second.files);
+}
+
+#[test]
+fn drafts_are_published_on_request() {
+    let site = fixture("basic");
+    let mut options = options(site.path(), kiln::site::Mode::Build);
+    options.drafts = kiln::content::Drafts::Include;
+    let report = kiln::site::build(&options, &mut kiln::site::Session::new()).unwrap();
+    assert!(report.files.get("intro/draft/index.html").is_some());
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let site = fixture("basic");
+    let (ok, _, stderr) = kiln(site.path(), &["build"]);
+    assert!(ok, "{stderr}");
+    let public = site.path().join("public");
+    let before = snapshot_tree(&public);
+    assert!(before.iter().any(|(p, _)| p == "index.html"));
+
+    let post = site.path().join("content/intro/02-second-steps.md");
+    let text = fs::read_to_string(&post).unwrap();
+    fs::write(&post, text.replace("What is $1 + 1$?", "What is $1 \\plusss 1$?")).unwrap();
+    let (ok, _, stderr) = kiln(site.path(), &["build"]);
+    assert!(!ok, "the build must fail");
+    assert!(stderr.contains("content/intro/02-second-steps.md:16:12: error: math: Undefined control sequence"), "{stderr}");
+    assert!(stderr.contains("previous output"), "{stderr}");
+    assert_eq!(snapshot_tree(&public), before, "public/ is exactly as it was");
+    let leftovers: Vec<_> = fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("kiln-new") || n.contains("kiln-old"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn build_refuses_to_replace_a_folder_it_did_not_write() {
+    let site = fixture("basic");
+    let precious = site.path().join("precious");
+    fs::create_dir_all(&precious).unwrap();
+    fs::write(precious.join("notes.txt"), "keep me").unwrap();
+    let (ok, _, stderr) = kiln(site.path(), &["build", "--output", "precious"]);
+    assert!(!ok);
+    assert!(stderr.contains("refusing to replace"), "{stderr}");
+    assert_eq!(fs::read_to_string(precious.join("notes.txt")).unwrap(), "keep me");
+}
+
+#[test]
+fn a_site_without_templates_or_static_builds_with_the_built_in_ones() {
+    let site = fixture("basic");
+    assert!(!site.path().join("templates").exists() && !site.path().join("static").exists());
+    let report = build_ok(site.path());
+    assert!(page(&report, "style.css").contains("prefers-color-scheme: dark"));
+}
+
+#[test]
+fn site_templates_and_static_files_override_the_built_in_ones() {
+    let site = fixture("basic");
+    fs::create_dir_all(site.path().join("templates")).unwrap();
+    fs::write(
+        site.path().join("templates/404.html"),
+        "{% extends \"base.html\" %}{% block main %}Lost.{% endblock main %}",
+    )
+    .unwrap();
+    fs::create_dir_all(site.path().join("static")).unwrap();
+    fs::write(site.path().join("static/style.css"), "body { color: red }").unwrap();
+    fs::write(site.path().join("static/extra.txt"), "hi").unwrap();
+    let report = build_ok(site.path());
+    assert!(page(&report, "404.html").contains("Lost."));
+    assert_eq!(page(&report, "style.css"), "body { color: red }");
+    assert_eq!(page(&report, "extra.txt"), "hi");
+}
+
+#[test]
+fn check_writes_nothing_and_reports_success() {
+    let site = fixture("basic");
+    let (ok, _, stderr) = kiln(site.path(), &["check"]);
+    assert!(ok, "{stderr}");
+    assert!(stderr.contains("checked: 5 pages"), "{stderr}");
+    assert!(!site.path().join("public").exists());
+}
+
+#[test]
+fn every_command_has_help() {
+    let site = fixture("basic");
+    for command in [vec!["--help"], vec!["build", "--help"], vec!["check", "--help"], vec!["serve", "--help"], vec!["new", "--help"]] {
+        let (ok, stdout, _) = kiln(site.path(), &command);
+        assert!(ok && stdout.contains("Usage:"), "{command:?}: {stdout}");
+    }
+}
+
+#[test]
+fn new_scaffolds_a_post_that_builds_as_a_draft() {
+    let site = fixture("basic");
+    let (ok, _, stderr) = kiln(site.path(), &["new", "1.3", "Planned Steps", "--date", "2026-02-01"]);
+    assert!(ok, "{stderr}");
+    let text = fs::read_to_string(site.path().join("content/intro/03-planned-steps.md")).unwrap();
+    assert!(text.contains("## Introduction") && text.contains("## Summary") && text.contains("draft = true"));
+    let (ok, _, stderr) = kiln(site.path(), &["check", "--drafts"]);
+    assert!(ok, "{stderr}");
+}
+
+#[test]
+fn self_hosted_katex_links_every_font_it_needs() {
+    let dist = repo().join("node_modules/katex/dist");
+    if !dist.join("katex.min.css").is_file() {
+        panic!("KaTeX is not installed: run `npm ci` in the repository first (the README's set-up does)");
+    }
+    let site = fixture("basic");
+    let config = site.path().join("config.toml");
+    let text = fs::read_to_string(&config).unwrap().replace(
+        "katex_assets = \"cdn\"",
+        &format!("katex_assets = \"self-host\"\nkatex_dirs = [{:?}]", dist.display().to_string()),
+    );
+    fs::write(&config, text).unwrap();
+    let report = build_ok(site.path());
+    let post = page(&report, "intro/first-steps/index.html");
+    assert!(post.contains("href=\"../../katex/katex.min.css\""), "pages link the local stylesheet");
+    let css = page(&report, "katex/katex.min.css");
+    let mut fonts = 0;
+    for part in css.split("url(").skip(1) {
+        let url = &part[..part.find(')').unwrap()];
+        let path = format!("katex/{}", url.trim_matches(['"', '\'']));
+        assert!(report.files.get(&path).is_some(), "{path} is referenced by the stylesheet but missing");
+        fonts += 1;
+    }
+    assert!(fonts > 20, "the stylesheet names its fonts");
+}

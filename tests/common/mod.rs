@@ -1,0 +1,114 @@
+//! Helpers shared by the integration tests: fixture sites copied to temporary folders, build
+//! options that share one cargo target folder, and running the `kiln` binary.
+
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use kiln::site::{self, Mode, Options, Report, Session};
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The cargo target folder every test shares, so lesson dependencies compile once.
+pub fn shared_target() -> PathBuf {
+    repo().join("target").join("kiln").join("cargo")
+}
+
+/// A copy of `tests/fixtures/<name>` in a fresh temporary folder.
+pub fn fixture(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    copy_dir(&repo().join("tests/fixtures").join(name), dir.path());
+    dir
+}
+
+/// Copies a folder tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Options for building the site at `root`, with its caches inside it.
+pub fn options(root: &Path, mode: Mode) -> Options {
+    let mut options = Options::new(root, mode);
+    options.cache_dir = Some(root.join(".cache"));
+    options.cargo_target_dir = Some(shared_target());
+    options
+}
+
+/// Builds in memory, panicking with the diagnostics on failure.
+pub fn build_ok(root: &Path) -> Report {
+    match site::build(&options(root, Mode::Build), &mut Session::new()) {
+        Ok(report) => report,
+        Err(failure) => panic!("the build failed:\n{failure}"),
+    }
+}
+
+/// Builds in memory and returns the failure's text, panicking if the build succeeds.
+pub fn build_err(root: &Path) -> String {
+    match site::build(&options(root, Mode::Check), &mut Session::new()) {
+        Ok(_) => panic!("the build of {} succeeded but should fail", root.display()),
+        Err(failure) => failure.to_string(),
+    }
+}
+
+/// A page of a report as text.
+pub fn page(report: &Report, path: &str) -> String {
+    let bytes = report
+        .files
+        .get(path)
+        .unwrap_or_else(|| panic!("no {path} in {:?}", report.files.paths().collect::<Vec<_>>()));
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+/// Runs the `kiln` binary with `args` in `root`; returns success, stdout and stderr.
+pub fn kiln(root: &Path, args: &[&str]) -> (bool, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_kiln"))
+        .args(args)
+        .current_dir(root)
+        .env("KILN_CACHE_DIR", root.join(".cache"))
+        .env("KILN_CARGO_TARGET_DIR", shared_target())
+        .output()
+        .expect("running kiln");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// Every file under `dir` with its bytes, by relative path.
+pub fn snapshot_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    for entry in walkdir(dir) {
+        let rel = entry.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+        files.push((rel, fs::read(&entry).unwrap()));
+    }
+    files.sort();
+    files
+}
+
+fn walkdir(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walkdir(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
