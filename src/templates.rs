@@ -110,7 +110,7 @@ fn template_error(sources: &BTreeMap<String, String>, error: &tera::Error) -> Di
     let message = chain.last().cloned().unwrap_or_default();
     let path = Path::new("templates").join(&template);
     let position = chain.iter().find_map(|m| parser_position(m)).or_else(|| {
-        let needle = quoted(&message, '`')?;
+        let needle = quoted(&message, '`').or_else(|| quoted(&message, '\''))?;
         let text = sources.get(&template)?;
         text.lines()
             .enumerate()
