@@ -67,7 +67,10 @@ pub fn key(code: &str, lang: &str) -> crate::kvcache::Key {
 
 /// Makes sure `cache` holds every `(code, lang)` highlighted, highlighting the missing ones in
 /// parallel; returns how many were highlighted.
-pub fn highlight_all<'a>(items: impl IntoIterator<Item = (String, &'a str)>, cache: &mut crate::kvcache::StringCache) -> usize {
+pub fn highlight_all<'a>(
+    items: impl IntoIterator<Item = (String, &'a str)>,
+    cache: &mut crate::kvcache::StringCache,
+) -> usize {
     let mut missing: Vec<(crate::kvcache::Key, String, &str)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for (code, lang) in items {

@@ -93,10 +93,7 @@ mod tests {
         let path = new_post(dir.path(), "2.8", "What \"Comes\" Next", None, "2026-12-22").unwrap();
         assert!(path.ends_with("content/m2/08-what-comes-next.md"));
         let text = fs::read_to_string(&path).unwrap();
-        assert!(
-            text.contains("title = 'What \"Comes\" Next'"),
-            "{text}"
-        );
+        assert!(text.contains("title = 'What \"Comes\" Next'"), "{text}");
         assert!(
             text.contains("## ELI5")
                 && text.contains("### Exercise 1:")

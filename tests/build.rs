@@ -88,12 +88,25 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
 
     let post = site.path().join("content/intro/02-second-steps.md");
     let text = fs::read_to_string(&post).unwrap();
-    fs::write(&post, text.replace("What is $1 + 1$?", "What is $1 \\plusss 1$?")).unwrap();
+    fs::write(
+        &post,
+        text.replace("What is $1 + 1$?", "What is $1 \\plusss 1$?"),
+    )
+    .unwrap();
     let (ok, _, stderr) = kiln(site.path(), &["build"]);
     assert!(!ok, "the build must fail");
-    assert!(stderr.contains("content/intro/02-second-steps.md:16:12: error: math: Undefined control sequence"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "content/intro/02-second-steps.md:16:12: error: math: Undefined control sequence"
+        ),
+        "{stderr}"
+    );
     assert!(stderr.contains("previous output"), "{stderr}");
-    assert_eq!(snapshot_tree(&public), before, "public/ is exactly as it was");
+    assert_eq!(
+        snapshot_tree(&public),
+        before,
+        "public/ is exactly as it was"
+    );
     let leftovers: Vec<_> = fs::read_dir(site.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -111,7 +124,10 @@ fn build_refuses_to_replace_a_folder_it_did_not_write() {
     let (ok, _, stderr) = kiln(site.path(), &["build", "--output", "precious"]);
     assert!(!ok);
     assert!(stderr.contains("refusing to replace"), "{stderr}");
-    assert_eq!(fs::read_to_string(precious.join("notes.txt")).unwrap(), "keep me");
+    assert_eq!(
+        fs::read_to_string(precious.join("notes.txt")).unwrap(),
+        "keep me"
+    );
 }
 
 #[test]
@@ -152,7 +168,13 @@ fn check_writes_nothing_and_reports_success() {
 #[test]
 fn every_command_has_help() {
     let site = fixture("basic");
-    for command in [vec!["--help"], vec!["build", "--help"], vec!["check", "--help"], vec!["serve", "--help"], vec!["new", "--help"]] {
+    for command in [
+        vec!["--help"],
+        vec!["build", "--help"],
+        vec!["check", "--help"],
+        vec!["serve", "--help"],
+        vec!["new", "--help"],
+    ] {
         let (ok, stdout, _) = kiln(site.path(), &command);
         assert!(ok && stdout.contains("Usage:"), "{command:?}: {stdout}");
     }
@@ -161,10 +183,17 @@ fn every_command_has_help() {
 #[test]
 fn new_scaffolds_a_post_that_builds_as_a_draft() {
     let site = fixture("basic");
-    let (ok, _, stderr) = kiln(site.path(), &["new", "1.3", "Planned Steps", "--date", "2026-02-01"]);
+    let (ok, _, stderr) = kiln(
+        site.path(),
+        &["new", "1.3", "Planned Steps", "--date", "2026-02-01"],
+    );
     assert!(ok, "{stderr}");
     let text = fs::read_to_string(site.path().join("content/intro/03-planned-steps.md")).unwrap();
-    assert!(text.contains("## Introduction") && text.contains("## Summary") && text.contains("draft = true"));
+    assert!(
+        text.contains("## Introduction")
+            && text.contains("## Summary")
+            && text.contains("draft = true")
+    );
     let (ok, _, stderr) = kiln(site.path(), &["check", "--drafts"]);
     assert!(ok, "{stderr}");
 }
@@ -173,24 +202,35 @@ fn new_scaffolds_a_post_that_builds_as_a_draft() {
 fn self_hosted_katex_links_every_font_it_needs() {
     let dist = repo().join("node_modules/katex/dist");
     if !dist.join("katex.min.css").is_file() {
-        panic!("KaTeX is not installed: run `npm ci` in the repository first (the README's set-up does)");
+        panic!(
+            "KaTeX is not installed: run `npm ci` in the repository first (the README's set-up does)"
+        );
     }
     let site = fixture("basic");
     let config = site.path().join("config.toml");
     let text = fs::read_to_string(&config).unwrap().replace(
         "katex_assets = \"cdn\"",
-        &format!("katex_assets = \"self-host\"\nkatex_dirs = [{:?}]", dist.display().to_string()),
+        &format!(
+            "katex_assets = \"self-host\"\nkatex_dirs = [{:?}]",
+            dist.display().to_string()
+        ),
     );
     fs::write(&config, text).unwrap();
     let report = build_ok(site.path());
     let post = page(&report, "intro/first-steps/index.html");
-    assert!(post.contains("href=\"../../katex/katex.min.css\""), "pages link the local stylesheet");
+    assert!(
+        post.contains("href=\"../../katex/katex.min.css\""),
+        "pages link the local stylesheet"
+    );
     let css = page(&report, "katex/katex.min.css");
     let mut fonts = 0;
     for part in css.split("url(").skip(1) {
         let url = &part[..part.find(')').unwrap()];
         let path = format!("katex/{}", url.trim_matches(['"', '\'']));
-        assert!(report.files.get(&path).is_some(), "{path} is referenced by the stylesheet but missing");
+        assert!(
+            report.files.get(&path).is_some(),
+            "{path} is referenced by the stylesheet but missing"
+        );
         fonts += 1;
     }
     assert!(fonts > 20, "the stylesheet names its fonts");

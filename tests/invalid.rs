@@ -10,7 +10,10 @@ use common::*;
 #[test]
 fn every_invalid_fixture_fails_with_its_file_and_line() {
     let dir = repo().join("tests/fixtures/invalid");
-    let mut cases: Vec<_> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut cases: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     cases.sort();
     assert!(cases.len() >= 15, "the invalid set has its cases");
     let mut failures = Vec::new();

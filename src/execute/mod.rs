@@ -126,7 +126,12 @@ struct Binary<'a> {
 pub fn execute(request: &Request) -> Outcome {
     let mut outcome = Outcome::default();
     let cache = ResultCache::new(request.cache_dir);
-    let project = Project::new(request.root, request.config, request.cache_dir, request.cargo_target_dir);
+    let project = Project::new(
+        request.root,
+        request.config,
+        request.cache_dir,
+        request.cargo_target_dir,
+    );
 
     let all: Vec<(usize, &CodeBlock)> = request
         .pages
@@ -146,13 +151,8 @@ pub fn execute(request: &Request) -> Outcome {
             return outcome;
         }
     };
-    let environment = format!(
-        "{FORMAT}\n{toolchain}\n{}\nlimit {}\nrustflags {:?} {:?}",
-        project.fingerprint(),
-        request.config.output_limit_bytes,
-        std::env::var("RUSTFLAGS").unwrap_or_default(),
-        std::env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default(),
-    );
+    let fingerprint = project.fingerprint();
+    let environment = environment_of(&toolchain, &project, request.config);
     let mut pending = Vec::new();
     for (page, block) in all {
         let key = block_key(&environment, block);
@@ -177,7 +177,23 @@ pub fn execute(request: &Request) -> Outcome {
     }
 
     let reporter = Reporter::new(request.progress, pending.len() as u64);
-    let binaries = compile(request, &project, &pending, &reporter, &mut outcome);
+    let (mut binaries, mut refused) = compile(request, &project, &pending, &reporter, &mut outcome);
+    // Cargo may have written the lock file (first build, or changed dependencies): results are
+    // stored under keys of the dependency set they were really built with.
+    if project.fingerprint() != fingerprint {
+        let environment = environment_of(&toolchain, &project, request.config);
+        for binary in &mut binaries {
+            for item in &mut binary.blocks {
+                item.key = block_key(&environment, item.block);
+            }
+        }
+        for (item, _) in &mut refused {
+            item.key = block_key(&environment, item.block);
+        }
+    }
+    for (item, result) in refused {
+        store(&cache, &item, result, Vec::new(), &mut outcome);
+    }
     let runs: Vec<(&Binary, usize)> = binaries
         .iter()
         .flat_map(|b| (0..b.blocks.len()).map(move |i| (b, i)))
@@ -265,6 +281,18 @@ pub fn execute(request: &Request) -> Outcome {
     outcome
 }
 
+/// Everything outside a block that can change its result: this runner's format, the compiler,
+/// the dependency manifest and lock, the output limit, and compiler flags.
+fn environment_of(toolchain: &str, project: &Project, config: &ExecuteConfig) -> String {
+    format!(
+        "{FORMAT}\n{toolchain}\n{}\nlimit {}\nrustflags {:?} {:?}",
+        project.fingerprint(),
+        config.output_limit_bytes,
+        std::env::var("RUSTFLAGS").unwrap_or_default(),
+        std::env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default(),
+    )
+}
+
 /// The key of a block: everything that can change its result.
 fn block_key(environment: &str, block: &CodeBlock) -> String {
     let mut hasher = blake3::Hasher::new();
@@ -295,6 +323,7 @@ fn limits(config: &ExecuteConfig, block: &CodeBlock) -> Limits {
         timeout: Duration::from_secs_f64(block.attrs.timeout.unwrap_or(config.timeout)),
         memory: config.memory_limit_mib << 20,
         output: config.output_limit_bytes,
+        errors: config.output_limit_bytes + (64 << 10),
         output_hard: 64 << 20,
         file_size: 64 << 20,
     }
@@ -307,15 +336,16 @@ fn executable(project: &Project, name: &str) -> Option<PathBuf> {
 
 /// Compiles what `pending` needs: a merged binary per page for the blocks that run or only
 /// compile, a binary per `compile_fail` block, and a binary per block of any page whose merged
-/// build failed. Returns the binaries that built and can run.
+/// build failed. Returns the binaries that built and can run, and the `compile_fail` blocks
+/// that failed as they should, with their results.
 fn compile<'a>(
     request: &Request,
     project: &Project,
     pending: &[Pending<'a>],
     reporter: &Reporter,
     outcome: &mut Outcome,
-) -> Vec<Binary<'a>> {
-    let cache = ResultCache::new(request.cache_dir);
+) -> (Vec<Binary<'a>>, Vec<(Pending<'a>, BlockResult)>) {
+    let mut refused = Vec::new();
     let mut first: Vec<Binary> = Vec::new();
     let mut by_page: std::collections::BTreeMap<usize, Vec<Pending>> = Default::default();
     for item in pending {
@@ -336,7 +366,7 @@ fn compile<'a>(
     }
     outcome.stats.compiled += pending.len();
     let Some(built) = build(project, &first, reporter, outcome) else {
-        return Vec::new();
+        return (Vec::new(), refused);
     };
 
     let mut ready = Vec::new();
@@ -366,7 +396,7 @@ fn compile<'a>(
                     millis: 0,
                     figures: Vec::new(),
                 };
-                store(&cache, item, result, Vec::new(), outcome);
+                refused.push((item.clone(), result));
                 reporter.advance();
             }
         } else if ok {
@@ -382,11 +412,11 @@ fn compile<'a>(
         }
     }
     if fallback.is_empty() {
-        return ready;
+        return (ready, refused);
     }
     reporter.step("a page failed to compile; compiling its blocks one by one");
     let Some(built) = build(project, &fallback, reporter, outcome) else {
-        return ready;
+        return (ready, refused);
     };
     for binary in fallback {
         if built.executables.contains_key(&binary.name) {
@@ -402,7 +432,7 @@ fn compile<'a>(
         report_compile_errors(&binary, &messages, outcome);
         reporter.advance();
     }
-    ready
+    (ready, refused)
 }
 
 fn single<'a>(project: &Project, request: &Request, item: &Pending<'a>) -> Binary<'a> {
@@ -488,7 +518,7 @@ fn compiler_text(messages: &[CompilerMessage], binary: &Binary) -> String {
     messages
         .iter()
         .filter(|m| m.level == "error")
-        .map(|m| panic::for_readers(&m.rendered, &file, "src/main.rs", Some))
+        .map(|m| panic::for_readers(&m.rendered, &file, "src/main.rs", |l, c| Some((l, c))))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -508,8 +538,9 @@ fn report_compile_errors(binary: &Binary, messages: &[CompilerMessage], outcome:
             .map(|m| m.rendered.as_str())
             .collect::<String>();
         outcome.diagnostics.push(
-            Diagnostic::error(item.block.fence.clone(), "the block failed to compile")
-                .with_note(panic::for_readers(&text, &file, "src/main.rs", Some)),
+            Diagnostic::error(item.block.fence.clone(), "the block failed to compile").with_note(
+                panic::for_readers(&text, &file, "src/main.rs", |l, c| Some((l, c))),
+            ),
         );
         return;
     }
@@ -533,11 +564,9 @@ fn report_compile_errors(binary: &Binary, messages: &[CompilerMessage], outcome:
                 message.rendered.trim_end(),
                 &file,
                 &item.block.fence.path.to_string_lossy(),
-                |n| {
-                    binary
-                        .program
-                        .origin(n)
-                        .map(|o| item.block.lines[o.line].line)
+                |n, c| {
+                    program::markdown_location(&binary.program, &blocks, n, c)
+                        .map(|at| (at.line, at.col))
                 },
             )),
         );
@@ -556,12 +585,12 @@ fn judge(
     let item = &binary.blocks[index];
     let block = item.block;
     let bin_file = format!("src/bin/{}.rs", binary.name);
-    let block_line = |n: usize| {
+    let block_line = |n: usize, c: usize| {
         binary
             .program
             .origin(n)
             .filter(|o| o.block == index)
-            .map(|o| o.line + 1)
+            .map(|o| (o.line + 1, c))
     };
     let stderr_shown =
         panic::for_readers(&output.stderr.text, &bin_file, "src/main.rs", block_line);
@@ -670,7 +699,17 @@ fn judge(
         ResultKind::Ran
     };
     let mut stderr = output.stderr;
-    stderr.text = stderr_shown;
+    let limit = request.config.output_limit_bytes;
+    if stderr_shown.len() > limit {
+        let mut end = limit;
+        while !stderr_shown.is_char_boundary(end) {
+            end -= 1;
+        }
+        stderr.cut += stderr_shown.len() - end;
+        stderr.text = stderr_shown[..end].to_string();
+    } else {
+        stderr.text = stderr_shown;
+    }
     let result = BlockResult {
         kind,
         stdout: output.stdout,

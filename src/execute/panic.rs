@@ -54,13 +54,13 @@ fn split_location(text: &str) -> Option<(String, usize, usize)> {
 }
 
 /// Standard error as readers see it: no backtrace, no hints about `RUST_BACKTRACE`, no thread
-/// ids; the generated file's name replaced by `shown_as`, with `rename` giving each line's
+/// ids; the generated file's name replaced by `shown_as`, with `rename` giving each position's
 /// number there.
 pub fn for_readers(
     stderr: &str,
     bin_file: &str,
     shown_as: &str,
-    rename: impl Fn(usize) -> Option<usize>,
+    rename: impl Fn(usize, usize) -> Option<(usize, usize)>,
 ) -> String {
     let mut out = String::new();
     let mut in_backtrace = false;
@@ -88,7 +88,7 @@ fn rewrite_line(
     line: &str,
     bin_file: &str,
     shown_as: &str,
-    rename: &impl Fn(usize) -> Option<usize>,
+    rename: &impl Fn(usize, usize) -> Option<(usize, usize)>,
 ) -> String {
     let mut line = line.to_string();
     // "thread 'main' (12345) panicked at" -> "thread 'main' panicked at"
@@ -104,9 +104,23 @@ fn rewrite_line(
         let after = &line[at + bin_file.len()..];
         if let Some(rest) = after.strip_prefix(':') {
             let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            if let Some(new) = digits.parse().ok().and_then(|n| rename(n)) {
-                let tail = &rest[digits.len()..];
-                return format!("{}{shown_as}:{new}{tail}", &line[..at]);
+            let tail = &rest[digits.len()..];
+            let (col_digits, tail) = match tail.strip_prefix(':') {
+                Some(more) => {
+                    let col: String = more.chars().take_while(char::is_ascii_digit).collect();
+                    let rest = &more[col.len()..];
+                    (col, rest)
+                }
+                None => (String::new(), tail),
+            };
+            let col = col_digits.parse().unwrap_or(0);
+            if let Some((new_line, new_col)) = digits.parse().ok().and_then(|n| rename(n, col)) {
+                let col_text = if col_digits.is_empty() {
+                    String::new()
+                } else {
+                    format!(":{new_col}")
+                };
+                return format!("{}{shown_as}:{new_line}{col_text}{tail}", &line[..at]);
             }
         }
         return line.replacen(bin_file, shown_as, 1);
@@ -153,8 +167,8 @@ note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose bac
 
     #[test]
     fn readers_see_no_backtrace_and_no_thread_id() {
-        let shown = for_readers(STDERR, "src/bin/k1_page_b0.rs", "src/main.rs", |n| {
-            Some(n - 1)
+        let shown = for_readers(STDERR, "src/bin/k1_page_b0.rs", "src/main.rs", |n, c| {
+            Some((n - 1, c))
         });
         assert_eq!(
             shown,

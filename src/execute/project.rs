@@ -70,7 +70,12 @@ pub struct BuildOutput {
 
 impl Project {
     /// The project for a site at `root` whose caches live in `cache_dir`.
-    pub fn new(root: &Path, config: &ExecuteConfig, cache_dir: &Path, target_dir: Option<&Path>) -> Self {
+    pub fn new(
+        root: &Path,
+        config: &ExecuteConfig,
+        cache_dir: &Path,
+        target_dir: Option<&Path>,
+    ) -> Self {
         let target_dir = match (target_dir, std::env::var_os("KILN_CARGO_TARGET_DIR")) {
             (Some(dir), _) => dir.to_path_buf(),
             (None, Some(dir)) => PathBuf::from(dir),

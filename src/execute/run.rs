@@ -17,8 +17,10 @@ pub struct Limits {
     pub timeout: Duration,
     /// Bytes of data memory (heap and private mappings).
     pub memory: u64,
-    /// Bytes of each stream kept for the page.
+    /// Bytes of standard output kept for the page.
     pub output: usize,
+    /// Bytes of standard error kept; more than shown, since backtraces are removed later.
+    pub errors: usize,
     /// Bytes a program may print in all before it is stopped.
     pub output_hard: usize,
     /// Largest file the program may write.
@@ -113,7 +115,7 @@ pub fn run(
         limits.output,
         tx.clone(),
     );
-    let stderr = drain(child.stderr.take().expect("piped"), limits.output, tx);
+    let stderr = drain(child.stderr.take().expect("piped"), limits.errors, tx);
     let ending = wait(&mut child, pid, started, limits, &rx)?;
     let duration = started.elapsed();
     let stdout = stdout.join().unwrap_or_default();
@@ -261,6 +263,7 @@ mod tests {
             timeout: Duration::from_secs(10),
             memory: 512 << 20,
             output: 64,
+            errors: 64,
             output_hard: 1 << 20,
             file_size: 1 << 20,
         }
@@ -330,7 +333,7 @@ mod tests {
     fn memory_is_limited() {
         let mut l = limits();
         l.memory = 64 << 20;
-        l.output = 4096;
+        l.errors = 4096;
         let work = tempfile::tempdir().unwrap();
         let script = "x = bytearray(200_000_000); print(len(x))";
         let out = run(

@@ -98,8 +98,16 @@ fn math_spec() {
 fn prose_between_dollars_is_flagged() {
     let found = messages("It costs $10 to\nprint, and `$x` too.\n");
     assert_eq!(found.len(), 1, "{found:?}");
-    assert!(found[0].starts_with("content/m/01-p.md:4:10: warning: this $...$ looks like prose"), "{found:?}");
-    for fine in ["$2x + 3y$", "$10^{-3}$", "$5 \\text{ apples}$", "$x$ and $y$"] {
+    assert!(
+        found[0].starts_with("content/m/01-p.md:4:10: warning: this $...$ looks like prose"),
+        "{found:?}"
+    );
+    for fine in [
+        "$2x + 3y$",
+        "$10^{-3}$",
+        "$5 \\text{ apples}$",
+        "$x$ and $y$",
+    ] {
         assert!(messages(fine).is_empty(), "{fine}");
     }
 }
@@ -130,7 +138,12 @@ fn unclosed_display_math_is_an_error() {
     );
     assert!(messages("price \\$\\$ ok").is_empty());
     let found = messages("What is $\\frac{1}{2$?\n");
-    assert!(found[0].starts_with("content/m/01-p.md:4:9: error: this `$` starts a formula that never closes"), "{found:?}");
+    assert!(
+        found[0].starts_with(
+            "content/m/01-p.md:4:9: error: this `$` starts a formula that never closes"
+        ),
+        "{found:?}"
+    );
 }
 
 #[test]

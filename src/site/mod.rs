@@ -213,7 +213,10 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
     // Highlighting: every distinct code block, cached on disk.
     let mut code_cache = crate::kvcache::StringCache::open(&cache_dir.join("highlight.cache"));
     crate::highlight::highlight_all(
-        rendered.iter().flat_map(|r| &r.code_blocks).map(|b| (b.shown(), b.lang())),
+        rendered
+            .iter()
+            .flat_map(|r| &r.code_blocks)
+            .map(|b| (b.shown(), b.lang())),
         &mut code_cache,
     );
     if let Err(e) = code_cache.save() {

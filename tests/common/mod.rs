@@ -66,10 +66,12 @@ pub fn build_err(root: &Path) -> String {
 
 /// A page of a report as text.
 pub fn page(report: &Report, path: &str) -> String {
-    let bytes = report
-        .files
-        .get(path)
-        .unwrap_or_else(|| panic!("no {path} in {:?}", report.files.paths().collect::<Vec<_>>()));
+    let bytes = report.files.get(path).unwrap_or_else(|| {
+        panic!(
+            "no {path} in {:?}",
+            report.files.paths().collect::<Vec<_>>()
+        )
+    });
     String::from_utf8(bytes.to_vec()).unwrap()
 }
 
@@ -93,7 +95,11 @@ pub fn kiln(root: &Path, args: &[&str]) -> (bool, String, String) {
 pub fn snapshot_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
     for entry in walkdir(dir) {
-        let rel = entry.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+        let rel = entry
+            .strip_prefix(dir)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         files.push((rel, fs::read(&entry).unwrap()));
     }
     files.sort();

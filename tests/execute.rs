@@ -1,0 +1,238 @@
+//! Executing code blocks in fixture sites (plain `std` programs, so no dependency compiles):
+//! every attribute, every failure kind at its Markdown line, figures, hidden lines, the cache
+//! (observed through the build's own counters) and byte-identical rebuilds.
+
+mod common;
+
+use std::fs;
+
+use common::*;
+use kiln::site::{self, Mode, Session};
+
+#[test]
+fn every_kind_of_block_shows_what_it_should() {
+    let site = fixture("exec");
+    let report = build_ok(site.path());
+    let html = page(&report, "m/modes/index.html");
+    let blocks: Vec<&str> = html.split("<div class=\"code-block").skip(1).collect();
+    assert_eq!(blocks.len(), 12);
+
+    // Runs and prints stdout and stderr.
+    assert!(
+        blocks[0].contains("<pre>squares: [1, 4, 9, 16]</pre>"),
+        "{}",
+        blocks[0]
+    );
+    assert!(blocks[0].contains("<pre class=\"stderr\">a note on stderr</pre>"));
+    // Hidden lines are compiled, not shown; `##` shows as `#`.
+    assert!(
+        blocks[1].contains("from a hidden helper Point { x: 3 }"),
+        "{}",
+        blocks[1]
+    );
+    assert!(!blocks[1].contains("fn helper"));
+    assert!(
+        blocks[1].contains("#[derive(Debug)]") || blocks[1].contains("#</span>"),
+        "{}",
+        blocks[1]
+    );
+    // Wrapped in `fn main`.
+    assert!(blocks[2].contains("<pre>total = 6</pre>"));
+    // ignore: shown, never compiled, no output.
+    assert!(blocks[3].contains("not compiled") && !blocks[3].contains("class=\"output"));
+    // no_run: compiled (an infinite loop would time out if it ran), no output.
+    assert!(blocks[4].contains("compiled, not run") && !blocks[4].contains("class=\"output"));
+    // should_panic: the panic is shown, without backtrace or thread id.
+    assert!(blocks[5].contains("Panicked, as intended"), "{}", blocks[5]);
+    assert!(blocks[5].contains("<pre>before</pre>"));
+    assert!(
+        blocks[5].contains("thread 'main' panicked at src/main.rs:4:14:"),
+        "{}",
+        blocks[5]
+    );
+    assert!(blocks[5].contains("index out of bounds: the len is 0 but the index is 3"));
+    assert!(!blocks[5].contains("stack backtrace") && !blocks[5].contains("RUST_BACKTRACE"));
+    assert!(
+        !blocks[5].contains("more bytes not shown"),
+        "the backtrace does not count against the output limit"
+    );
+    // compile_fail: the compiler's error is the output.
+    assert!(
+        blocks[6].contains("Compiler error, as intended"),
+        "{}",
+        blocks[6]
+    );
+    assert!(
+        blocks[6].contains("error[E0308]: mismatched types"),
+        "{}",
+        blocks[6]
+    );
+    assert!(blocks[6].contains("src/main.rs:2:17"), "{}", blocks[6]);
+    // hide_output: no text, but the figure and its caption.
+    assert!(!blocks[7].contains("class=\"output"), "{}", blocks[7]);
+    assert!(blocks[7].contains("<figcaption>A square and a circle</figcaption>"));
+    assert!(blocks[7].contains("width=\"120\" height=\"60\""));
+    // Long output is cut at the configured 200 bytes, with a note.
+    assert!(blocks[8].contains("line 000") && !blocks[8].contains("line 099"));
+    assert!(blocks[8].contains("more bytes not shown"), "{}", blocks[8]);
+    // Solutions are labelled and run.
+    assert!(blocks[9].contains("Solution") && blocks[9].contains("<pre>solved</pre>"));
+    // Terminal colours are stripped.
+    assert!(
+        blocks[10].contains("<pre>red plain</pre>"),
+        "{}",
+        blocks[10]
+    );
+    // main may return a Result.
+    assert!(blocks[11].contains("<pre>ok</pre>"));
+
+    // The figure is stored beside the page under a content-hashed name; other files are not.
+    let figures: Vec<&str> = report
+        .files
+        .paths()
+        .filter(|p| p.starts_with("m/modes/") && !p.ends_with("index.html"))
+        .collect();
+    assert_eq!(figures.len(), 1, "{figures:?}");
+    assert!(figures[0].starts_with("m/modes/shapes-") && figures[0].ends_with(".svg"));
+    let svg = String::from_utf8(report.files.get(figures[0]).unwrap().to_vec()).unwrap();
+    assert!(svg.contains("steelblue"));
+    let name = figures[0].rsplit('/').next().unwrap();
+    assert!(blocks[7].contains(&format!("<img src=\"{name}\"")));
+
+    // 12 blocks, 11 compiled (ignore is not); the runnable ones share one page binary, the
+    // compile_fail block has its own.
+    let exec = report.stats.exec;
+    assert_eq!(
+        (exec.blocks, exec.cached, exec.compiled),
+        (11, 0, 11),
+        "{exec:?}"
+    );
+    assert_eq!(exec.binaries, 2, "{exec:?}");
+    assert_eq!(exec.ran, 9, "{exec:?}");
+}
+
+#[test]
+fn a_second_build_compiles_and_runs_nothing_and_is_identical() {
+    let site = fixture("exec");
+    let first = build_ok(site.path());
+    let second = build_ok(site.path());
+    let exec = second.stats.exec;
+    assert_eq!(
+        (exec.cached, exec.compiled, exec.binaries, exec.ran),
+        (11, 0, 0, 0),
+        "{exec:?}"
+    );
+    assert_eq!(
+        first.files, second.files,
+        "a rebuild from the cache is byte-identical"
+    );
+
+    // --fresh runs everything again and still gives the same bytes: the programs are
+    // deterministic and nothing varying (times, thread ids) reaches the page.
+    let mut options = options(site.path(), Mode::Build);
+    options.fresh = true;
+    let fresh = site::build(&options, &mut Session::new()).unwrap();
+    assert_eq!(fresh.stats.exec.ran, 9);
+    assert_eq!(first.files, fresh.files);
+}
+
+#[test]
+fn prose_edits_never_rerun_and_code_edits_rerun_only_their_block() {
+    let site = fixture("exec");
+    build_ok(site.path());
+    let post = site.path().join("content/m/01-modes.md");
+    let text = fs::read_to_string(&post).unwrap();
+
+    fs::write(
+        &post,
+        text.replace(
+            "A block that runs and prints:",
+            "A block that prints, edited:",
+        ),
+    )
+    .unwrap();
+    let prose = build_ok(site.path());
+    assert_eq!((prose.stats.exec.compiled, prose.stats.exec.ran), (0, 0));
+    assert!(page(&prose, "m/modes/index.html").contains("A block that prints, edited:"));
+
+    // Display-only attributes do not rerun either.
+    fs::write(
+        &post,
+        text.replace(
+            "caption=\"A square and a circle\"",
+            "caption=\"Two shapes\"",
+        ),
+    )
+    .unwrap();
+    let caption = build_ok(site.path());
+    assert_eq!(
+        (caption.stats.exec.compiled, caption.stats.exec.ran),
+        (0, 0)
+    );
+    assert!(page(&caption, "m/modes/index.html").contains("<figcaption>Two shapes</figcaption>"));
+
+    fs::write(&post, text.replace("(1..=4)", "(1..=5)")).unwrap();
+    let code = build_ok(site.path());
+    let exec = code.stats.exec;
+    assert_eq!(
+        (exec.compiled, exec.binaries, exec.ran, exec.cached),
+        (1, 1, 1, 10),
+        "{exec:?}"
+    );
+    assert!(page(&code, "m/modes/index.html").contains("squares: [1, 4, 9, 16, 25]"));
+}
+
+#[test]
+fn every_failure_is_reported_at_its_markdown_line() {
+    let site = fixture("exec-failures");
+    let errors = build_err(site.path());
+    let expected = [
+        // The compile error is mapped through the list indentation and the hidden line.
+        "content/m/01-compile-error.md:20:19: error: compile error[E0277]: cannot add `&str` to `u32`",
+        // The panic is mapped to the indexing expression.
+        "content/m/02-panic.md:11:20: error: the block panicked: index out of bounds: the len is 3 but the index is 5",
+        "content/m/03-timeout.md:7:1: error: the block timed out after 1 s and was stopped",
+        "content/m/04-memory.md:7:1: error: the block exceeded the memory limit of 256 MiB",
+        "content/m/05-huge-output.md:7:1: error: the block printed more than 64 MiB and was stopped",
+        "content/m/06-expectations.md:9:1: error: this should_panic block did not panic",
+        "content/m/06-expectations.md:17:1: error: this compile_fail block compiled",
+        "content/m/06-expectations.md:26:1: error: the block exited with status 3",
+    ];
+    for line in expected {
+        assert!(errors.contains(line), "missing {line:?} in:\n{errors}");
+    }
+    assert!(errors.contains("8 errors found"), "{errors}");
+    // The compiler's own text names the Markdown file.
+    assert!(
+        errors.contains("--> content/m/01-compile-error.md:20:19"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn failures_are_not_cached_but_successes_are() {
+    let site = fixture("exec-failures");
+    build_err(site.path());
+    // Fix the compile error: only its block compiles now; the fine block of the same page
+    // was cached by the first build.
+    let post = site.path().join("content/m/01-compile-error.md");
+    let text = fs::read_to_string(&post).unwrap();
+    fs::write(&post, text.replace("x + \"one\"", "x + 1")).unwrap();
+    for name in [
+        "02-panic",
+        "03-timeout",
+        "04-memory",
+        "05-huge-output",
+        "06-expectations",
+    ] {
+        fs::remove_file(site.path().join(format!("content/m/{name}.md"))).unwrap();
+    }
+    let report = build_ok(site.path());
+    let exec = report.stats.exec;
+    assert_eq!(
+        (exec.cached, exec.compiled, exec.ran),
+        (1, 1, 1),
+        "{exec:?}"
+    );
+    assert!(page(&report, "m/compile-error/index.html").contains("<pre>6</pre>"));
+}
