@@ -119,10 +119,9 @@ fn template_error(sources: &BTreeMap<String, String>, error: &tera::Error) -> Di
     let summary = message
         .lines()
         .map(str::trim)
-        .filter(|l| {
+        .rfind(|l| {
             !l.is_empty() && !l.starts_with("-->") && !l.starts_with('|') && !l.starts_with('=')
         })
-        .last()
         .unwrap_or("template error")
         .to_string();
     let location = match (template.is_empty(), position) {

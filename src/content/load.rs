@@ -155,7 +155,7 @@ pub fn load(root: &Path, drafts: Drafts) -> Result<Library, Vec<Diagnostic>> {
             Err(d) => problems.push(d),
         }
     }
-    posts.sort_by(|a, b| a.part.cmp(&b.part));
+    posts.sort_by_key(|p| p.part);
     check_unique(&posts, &mut problems);
 
     for (index, post) in posts.iter().enumerate() {

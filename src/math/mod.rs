@@ -159,7 +159,7 @@ impl MathRenderer {
             return (diagnostics, stats);
         }
         let mut entries: Vec<(Key, (Job, Vec<&Formula>))> = missing.into_iter().collect();
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        entries.sort_by_key(|e| e.0);
         let jobs = entries.iter().map(|(_, (job, _))| job.clone()).collect();
         let started = Instant::now();
         let outcomes = self.workers.render(jobs, &self.options, self.deadline);

@@ -275,7 +275,7 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
     }
 
     // Fill placeholders, then render every page through its template.
-    let page_results: Vec<Result<(String, String, Vec<(String, Vec<u8>)>), Diagnostic>> = pages
+    let page_results: Vec<Result<PageOutput, Diagnostic>> = pages
         .par_iter()
         .enumerate()
         .map(|(index, page)| {
@@ -428,6 +428,9 @@ fn check_links(pages: &[PageSource], rendered: &[Rendered]) -> Vec<Diagnostic> {
     }
     problems
 }
+
+/// A rendered page: its URL, its HTML and the figure files beside it.
+type PageOutput = (String, String, Vec<(String, Vec<u8>)>);
 
 /// A page's body and table of contents with formulas and block outputs in place.
 struct Filled {

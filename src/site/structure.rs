@@ -208,11 +208,9 @@ mod tests {
         let none = problems("## Introduction\n\n## Exercises\n\nNothing.\n\n## Summary\n");
         assert!(none.iter().any(|p| p.starts_with("content/m/01-a.md:3:1: error: \"## Exercises\" has 0 exercises; a lesson has 1 to 2")), "{none:?}");
 
-        let ignored = format!(
-            "## Introduction\n\n## Exercises\n\n### Exercise 1: A\n\n```rust,solution,ignore\nfn main() {{}}\n```\n\n## Summary\n"
-        );
+        let ignored = "## Introduction\n\n## Exercises\n\n### Exercise 1: A\n\n```rust,solution,ignore\nfn main() {}\n```\n\n## Summary\n";
         assert!(
-            problems(&ignored)
+            problems(ignored)
                 .iter()
                 .any(|p| p.contains("must be a Rust block that runs"))
         );
