@@ -32,7 +32,11 @@ fn main() {
     }
 
     let site = copy_site(&repo, &work.path().join("site"));
-    build(&site, Some(&shared_target), "first build of the copy (Burn already compiled)");
+    build(
+        &site,
+        Some(&shared_target),
+        "first build of the copy (Burn already compiled)",
+    );
     let noop = build(&site, Some(&shared_target), "(b) no-op rebuild");
 
     let post = site.join(POST);
@@ -40,7 +44,8 @@ fn main() {
     assert_eq!(text.matches(BEFORE).count(), 1, "the edited line is unique");
     fs::write(&post, text.replace(BEFORE, AFTER)).unwrap();
     let started = Instant::now();
-    let report = site::build(&options(&site, Some(&shared_target)), &mut Session::new()).unwrap_or_else(|f| panic!("{f}"));
+    let report = site::build(&options(&site, Some(&shared_target)), &mut Session::new())
+        .unwrap_or_else(|f| panic!("{f}"));
     let edit = started.elapsed().as_secs_f64();
     let exec = report.stats.exec;
     println!(
@@ -53,7 +58,10 @@ fn main() {
     let floor = floor(&repo, &shared_target, work.path(), &text);
     println!("floor for (c): incremental cargo build of the same block, standalone: {floor:.2} s");
     println!();
-    println!("summary: (b) {noop:.3} s; (c) {edit:.2} s = {:.2}x its floor of {floor:.2} s", edit / floor);
+    println!(
+        "summary: (b) {noop:.3} s; (c) {edit:.2} s = {:.2}x its floor of {floor:.2} s",
+        edit / floor
+    );
 }
 
 fn options(site: &Path, target: Option<&Path>) -> Options {
@@ -65,7 +73,8 @@ fn options(site: &Path, target: Option<&Path>) -> Options {
 
 fn build(site: &Path, target: Option<&Path>, label: &str) -> f64 {
     let started = Instant::now();
-    let report = site::build(&options(site, target), &mut Session::new()).unwrap_or_else(|f| panic!("{f}"));
+    let report =
+        site::build(&options(site, target), &mut Session::new()).unwrap_or_else(|f| panic!("{f}"));
     let seconds = started.elapsed().as_secs_f64();
     let exec = report.stats.exec;
     println!(
@@ -108,16 +117,23 @@ fn floor(repo: &Path, target: &Path, work: &Path, post: &str) -> f64 {
     let code = block_containing(post, BEFORE);
     let project = work.join("floor");
     fs::create_dir_all(project.join("src")).unwrap();
-    let config: toml::Table = toml::from_str(&fs::read_to_string(repo.join("config.toml")).unwrap()).unwrap();
+    let config: toml::Table =
+        toml::from_str(&fs::read_to_string(repo.join("config.toml")).unwrap()).unwrap();
     let dependencies = config["execute"]["dependencies"].clone();
     let mut manifest = toml::Table::new();
     manifest.insert(
         "package".into(),
-        toml::Value::Table(toml::toml! { name = "floor" version = "0.0.0" edition = "2024" publish = false }),
+        toml::Value::Table(
+            toml::toml! { name = "floor" version = "0.0.0" edition = "2024" publish = false },
+        ),
     );
     manifest.insert("dependencies".into(), dependencies);
     let profile = "[profile.dev]\ndebug = \"line-tables-only\"\nincremental = true\n\n[profile.dev.package.\"*\"]\nopt-level = 3\ndebug = false\n\n[workspace]\n";
-    fs::write(project.join("Cargo.toml"), format!("{}\n{profile}", toml::to_string(&manifest).unwrap())).unwrap();
+    fs::write(
+        project.join("Cargo.toml"),
+        format!("{}\n{profile}", toml::to_string(&manifest).unwrap()),
+    )
+    .unwrap();
     fs::copy(repo.join("lessons.lock"), project.join("Cargo.lock")).unwrap();
     fs::write(project.join("src/main.rs"), &code).unwrap();
     cargo_build(&project, target);

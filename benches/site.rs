@@ -34,12 +34,13 @@ fn main() {
     let warm = timed(&options, "rebuild (all cached)");
     let post = dir.path().join("content/bench/0001-post-1.md");
     let text = fs::read_to_string(&post).unwrap();
-    fs::write(&post, text.replace("Paragraph one", "Paragraph one, edited")).unwrap();
+    fs::write(
+        &post,
+        text.replace("Paragraph one", "Paragraph one, edited"),
+    )
+    .unwrap();
     timed(&options, "rebuild after a prose edit");
-    println!(
-        "  cold/cached ratio: {:.1}x",
-        cold.1 / warm.1
-    );
+    println!("  cold/cached ratio: {:.1}x", cold.1 / warm.1);
 }
 
 /// Builds once (a fresh session, as the CLI does) and prints the figures.

@@ -220,18 +220,29 @@ fn self_hosted_katex_is_copied_with_every_font_it_names() {
     fs::write(&config, text).unwrap();
     let report = build_ok(site.path());
     let post = page(&report, "intro/first-steps/index.html");
-    assert!(post.contains("href=\"../../katex/katex.min.css\""), "pages link the local stylesheet");
+    assert!(
+        post.contains("href=\"../../katex/katex.min.css\""),
+        "pages link the local stylesheet"
+    );
     assert!(page(&report, "index.html").contains("href=\"katex/katex.min.css\""));
     let css = page(&report, "katex/katex.min.css");
     for part in css.split("url(").skip(1) {
         let url = &part[..part.find(')').unwrap()];
-        assert!(report.files.get(&format!("katex/{url}")).is_some(), "{url} is missing");
+        assert!(
+            report.files.get(&format!("katex/{url}")).is_some(),
+            "{url} is missing"
+        );
     }
     assert!(report.files.get("katex/fonts/README.md").is_none());
 
     // Another version's stylesheet is refused: its fonts and classes would not match.
-    let wrong = fs::read_to_string(dist.join("katex.min.css")).unwrap().replace("0.16.4", "0.15.0");
+    let wrong = fs::read_to_string(dist.join("katex.min.css"))
+        .unwrap()
+        .replace("0.16.4", "0.15.0");
     fs::write(dist.join("katex.min.css"), wrong).unwrap();
     let error = build_err(site.path());
-    assert!(error.contains("config.toml: error:") && error.contains("another version"), "{error}");
+    assert!(
+        error.contains("config.toml: error:") && error.contains("another version"),
+        "{error}"
+    );
 }

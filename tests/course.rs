@@ -38,23 +38,41 @@ fn the_course_builds_runs_every_lesson_and_rebuilds_from_its_cache() {
             .filter(|p| p.starts_with(post) && p.ends_with(".svg"))
             .count();
         assert!(figures >= 1, "{post} draws at least one figure");
-        assert!(html.contains("<figure class=\"plot\">"), "{post} shows its figures");
+        assert!(
+            html.contains("<figure class=\"plot\">"),
+            "{post} shows its figures"
+        );
         assert!(html.contains("code-block solution"), "{post} has solutions");
-        assert!(html.contains("<div class=\"output"), "{post} shows program output");
+        assert!(
+            html.contains("<div class=\"output"),
+            "{post} shows program output"
+        );
         assert!(html.contains("class=\"katex"), "{post} has typeset math");
     }
 
     // Post 2.4: the three activations, the sine fits with both losses printed (the nonlinear
     // one clearly lower), and its exercises' figures.
     let activations = page(&first, "module-2/role-of-activations/index.html");
-    for figure in ["activations-", "sine_fit-", "derivatives-", "tanh_vs_relu-", "swish-"] {
+    for figure in [
+        "activations-",
+        "sine_fit-",
+        "derivatives-",
+        "tanh_vs_relu-",
+        "swish-",
+    ] {
         assert!(
-            first.files.paths().any(|p| p.starts_with("module-2/role-of-activations/") && p.contains(figure)),
+            first
+                .files
+                .paths()
+                .any(|p| p.starts_with("module-2/role-of-activations/") && p.contains(figure)),
             "2.4 draws {figure}"
         );
     }
     let (linear, relu) = losses(&activations);
-    assert!(relu < linear / 2.0, "ReLU loss {relu} is clearly below the linear loss {linear}");
+    assert!(
+        relu < linear / 2.0,
+        "ReLU loss {relu} is clearly below the linear loss {linear}"
+    );
 
     // The home page lists the whole outline, unwritten parts without links.
     let home = page(&first, "index.html");
@@ -66,7 +84,11 @@ fn the_course_builds_runs_every_lesson_and_rebuilds_from_its_cache() {
     // is byte-identical.
     let second = site::build(&course_options(), &mut Session::new()).expect("the rebuild succeeds");
     let exec = second.stats.exec;
-    assert_eq!((exec.compiled, exec.binaries, exec.ran), (0, 0, 0), "{exec:?}");
+    assert_eq!(
+        (exec.compiled, exec.binaries, exec.ran),
+        (0, 0, 0),
+        "{exec:?}"
+    );
     assert_eq!(exec.cached, exec.blocks);
     assert_eq!(second.stats.math.rendered, 0);
     assert_eq!(first.files, second.files);
@@ -87,5 +109,8 @@ fn losses(html: &str) -> (f64, f64) {
             })
             .unwrap_or_else(|| panic!("2.4 prints {label:?} and a number"))
     };
-    (value("final MSE, no activation:"), value("final MSE, ReLU:"))
+    (
+        value("final MSE, no activation:"),
+        value("final MSE, ReLU:"),
+    )
 }

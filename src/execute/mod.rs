@@ -118,6 +118,8 @@ struct Binary<'a> {
     name: String,
     program: Program,
     blocks: Vec<Pending<'a>>,
+    /// For each block, whether this pass needs its result (the others are cached).
+    wanted: Vec<bool>,
     /// Whether the blocks are selected by argument (a merged page binary).
     merged: bool,
 }
@@ -183,7 +185,12 @@ pub fn execute(request: &Request) -> Outcome {
     if project.fingerprint() != fingerprint {
         let environment = environment_of(&toolchain, &project, request.config);
         for binary in &mut binaries {
-            for item in &mut binary.blocks {
+            for (item, _) in binary
+                .blocks
+                .iter_mut()
+                .zip(&binary.wanted)
+                .filter(|(_, w)| **w)
+            {
                 item.key = block_key(&environment, item.block);
             }
         }
@@ -197,6 +204,7 @@ pub fn execute(request: &Request) -> Outcome {
     let runs: Vec<(&Binary, usize)> = binaries
         .iter()
         .flat_map(|b| (0..b.blocks.len()).map(move |i| (b, i)))
+        .filter(|(b, i)| b.wanted[*i])
         .filter(|(b, i)| {
             matches!(
                 b.blocks[*i].block.attrs.mode,
@@ -205,7 +213,12 @@ pub fn execute(request: &Request) -> Outcome {
         })
         .collect();
     for binary in &binaries {
-        for item in &binary.blocks {
+        for (item, _) in binary
+            .blocks
+            .iter()
+            .zip(&binary.wanted)
+            .filter(|(_, w)| **w)
+        {
             if item.block.attrs.mode == RunMode::NoRun {
                 let result = BlockResult {
                     kind: ResultKind::Compiled,
@@ -339,7 +352,7 @@ fn executable(project: &Project, name: &str) -> Option<PathBuf> {
 /// build failed. Returns the binaries that built and can run, and the `compile_fail` blocks
 /// that failed as they should, with their results.
 fn compile<'a>(
-    request: &Request,
+    request: &Request<'a>,
     project: &Project,
     pending: &[Pending<'a>],
     reporter: &Reporter,
@@ -355,12 +368,32 @@ fn compile<'a>(
             by_page.entry(item.page).or_default().push(item.clone());
         }
     }
+    // A page's program holds all its blocks, not only the ones that changed: its source then
+    // changes by one module per edit, and incremental compilation reuses the rest.
     for (page, items) in by_page {
-        let blocks: Vec<&CodeBlock> = items.iter().map(|i| i.block).collect();
+        let all: Vec<Pending> = request.pages[page]
+            .blocks
+            .iter()
+            .filter(|b| b.attrs.compiles() && b.attrs.mode != RunMode::CompileFail)
+            .map(|block| {
+                items
+                    .iter()
+                    .find(|i| i.block.index == block.index)
+                    .cloned()
+                    .unwrap_or(Pending {
+                        page,
+                        block,
+                        key: String::new(),
+                    })
+            })
+            .collect();
+        let wanted = all.iter().map(|p| !p.key.is_empty()).collect();
+        let blocks: Vec<&CodeBlock> = all.iter().map(|i| i.block).collect();
         first.push(Binary {
             name: bin_name(&project.prefix, &request.pages[page].path, ""),
             program: program::merged(&blocks),
-            blocks: items,
+            blocks: all,
+            wanted,
             merged: true,
         });
     }
@@ -444,6 +477,7 @@ fn single<'a>(project: &Project, request: &Request, item: &Pending<'a>) -> Binar
         ),
         program: program::standalone(item.block),
         blocks: vec![item.clone()],
+        wanted: vec![true],
         merged: false,
     }
 }
