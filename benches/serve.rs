@@ -2,7 +2,8 @@
 //! reload event reaching a browser's event stream, for prose edits and for an edit of one code
 //! block (which recompiles and reruns that block).
 //!
-//! Run with `cargo bench --bench serve`. The copy builds into a fresh cache (its lesson
+//! Run with `cargo bench --bench serve` (`KILN_BENCH_BIN=target/debug/kiln` to measure the
+//! development binary that `cargo run -- serve` starts). The copy builds into a fresh cache (its lesson
 //! programs compile once at start, against the shared Burn build in `target/kiln/cargo`).
 
 use std::fs;
@@ -25,7 +26,13 @@ fn main() {
     copy_dir(&repo.join("content"), &site.join("content"));
 
     let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kiln"))
+    // `KILN_BENCH_BIN=target/debug/kiln` measures the binary `cargo run` gives.
+    let binary = std::env::var_os("KILN_BENCH_BIN")
+        .map(PathBuf::from)
+        .map(|b| if b.is_absolute() { b } else { repo.join(b) })
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_kiln")));
+    println!("binary: {}", binary.display());
+    let mut child = Command::new(&binary)
         .args(["serve", "--port", "0"])
         .current_dir(&site)
         .env("KILN_CACHE_DIR", site.join(".cache"))
