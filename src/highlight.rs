@@ -110,8 +110,9 @@ pub fn stylesheet(light: &str, dark: &str) -> Result<String, String> {
     };
     let light = css_of(light)?;
     let dark = css_of(dark)?;
+    // Each theme applies only in its own scheme, so that no rule of one leaks into the other.
     Ok(format!(
-        "/* Code colours, generated from the configured themes. */\n{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
+        "/* Code colours, generated from the configured themes. */\n@media not all and (prefers-color-scheme: dark) {{\n{light}\n}}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
     ))
 }
 
@@ -142,7 +143,8 @@ mod tests {
     #[test]
     fn stylesheet_has_both_themes() {
         let css = stylesheet("InspiredGitHub", "base16-ocean.dark").unwrap();
-        assert!(css.contains("prefers-color-scheme: dark"));
+        assert!(css.contains("@media not all and (prefers-color-scheme: dark) {"));
+        assert!(css.contains("@media (prefers-color-scheme: dark) {"));
         assert!(css.contains(".hl-"));
         assert!(stylesheet("nope", "base16-ocean.dark").is_err());
     }
