@@ -14,6 +14,8 @@ use std::time::Instant;
 
 use kiln::site::{self, Mode, Options, Session};
 
+mod support;
+
 /// The block edited in (c): a constant of 2.4's third demo.
 const BEFORE: &str = "Tensor::random([5, 3], Distribution::Normal(0.0, 1.0), &device)";
 const AFTER: &str = "Tensor::random([6, 3], Distribution::Normal(0.0, 1.0), &device)";
@@ -25,13 +27,13 @@ fn main() {
     let work = tempfile::tempdir().expect("a temporary folder");
 
     if std::env::var("KILN_BENCH_COLD").as_deref() != Ok("0") {
-        let site = copy_site(&repo, &work.path().join("cold"));
+        let site = support::copy_course(&repo, &work.path().join("cold"));
         let target = work.path().join("cold-target");
         let seconds = build(&site, Some(&target), "(a) cold build, Burn included");
         println!("    (a) {seconds:.1} s");
     }
 
-    let site = copy_site(&repo, &work.path().join("site"));
+    let site = support::copy_course(&repo, &work.path().join("site"));
     build(
         &site,
         Some(&shared_target),
@@ -87,28 +89,6 @@ fn build(site: &Path, target: Option<&Path>, label: &str) -> f64 {
         exec.cached
     );
     seconds
-}
-
-/// A copy of the course: content, configuration and the lock file.
-fn copy_site(repo: &Path, to: &Path) -> PathBuf {
-    fs::create_dir_all(to).unwrap();
-    for file in ["config.toml", "lessons.lock"] {
-        fs::copy(repo.join(file), to.join(file)).unwrap();
-    }
-    copy_dir(&repo.join("content"), &to.join("content"));
-    to.to_path_buf()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &to.join(entry.file_name()));
-        } else {
-            fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-        }
-    }
 }
 
 /// Builds the edited block as its own cargo project (same dependencies, profile and lock, same

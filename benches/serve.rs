@@ -13,17 +13,14 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+mod support;
+
 const POST: &str = "content/module-2/04-role-of-activations.md";
 
 fn main() {
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let work = tempfile::tempdir().expect("a temporary folder");
-    let site = work.path().join("site");
-    for file in ["config.toml", "lessons.lock"] {
-        fs::create_dir_all(&site).unwrap();
-        fs::copy(repo.join(file), site.join(file)).unwrap();
-    }
-    copy_dir(&repo.join("content"), &site.join("content"));
+    let site = support::copy_course(&repo, &work.path().join("site"));
 
     let started = Instant::now();
     // `KILN_BENCH_BIN=target/debug/kiln` measures the binary `cargo run` gives.
@@ -117,16 +114,4 @@ fn report(label: &str, samples: &mut [f64]) {
         samples[samples.len() - 1] * 1000.0,
         samples.len()
     );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &to.join(entry.file_name()));
-        } else {
-            fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-        }
-    }
 }

@@ -89,12 +89,12 @@ fn generate(root: &Path, posts: usize) {
         let mut text = format!(
             "+++\ntitle = \"Post {i}\"\ndate = 2026-01-01\npart = \"1.{i}\"\ndescription = \"Post number {i}.\"\n+++\n\n"
         );
-        for section in 0..4 {
+        for (section, shared) in shared.iter().enumerate().take(4) {
             writeln!(text, "## Section {section}\n").unwrap();
             writeln!(
                 text,
                 "Paragraph one of section {section}: a weight ${}$ and a bias $b_{{{i}}}$ with $x_{{{section}}} + {i}$.\n",
-                shared[section]
+                shared
             )
             .unwrap();
             writeln!(
