@@ -205,6 +205,8 @@ pub struct StructureConfig {
     pub min_exercises: usize,
     /// Most exercises a post may have.
     pub max_exercises: usize,
+    /// Whether solution blocks start folded, opened by the reader (`true`), or open.
+    pub collapse_solutions: bool,
 }
 
 impl Default for StructureConfig {
@@ -215,6 +217,7 @@ impl Default for StructureConfig {
             exercises_section: "Exercises".into(),
             min_exercises: 1,
             max_exercises: 4,
+            collapse_solutions: true,
         }
     }
 }

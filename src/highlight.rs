@@ -111,8 +111,10 @@ pub fn stylesheet(light: &str, dark: &str) -> Result<String, String> {
     let light = css_of(light)?;
     let dark = css_of(dark)?;
     // Each theme applies only in its own scheme, so that no rule of one leaks into the other.
+    // Comments carry the lessons' shape notes, so they are kept above 4.5:1 contrast on the
+    // code background whatever the theme chose.
     Ok(format!(
-        "/* Code colours, generated from the configured themes. */\n@media not all and (prefers-color-scheme: dark) {{\n{light}\n}}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
+        "/* Code colours, generated from the configured themes. */\n@media not all and (prefers-color-scheme: dark) {{\n{light}\n.hl-comment, .hl-comment .hl-punctuation {{ color: #5f6b77; }}\n}}\n@media (prefers-color-scheme: dark) {{\n{dark}\n.hl-comment, .hl-comment .hl-punctuation {{ color: #97a3af; }}\n}}\n"
     ))
 }
 

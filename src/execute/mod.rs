@@ -29,7 +29,7 @@ use project::{CompilerMessage, Project, bin_name};
 use run::{Ending, Limits, RunOutput};
 
 /// Bumped whenever the way results are produced or stored changes; part of every cache key.
-const FORMAT: &str = "kiln-exec-1";
+const FORMAT: &str = "kiln-exec-2";
 
 /// The code blocks of one page.
 #[derive(Clone, Debug)]

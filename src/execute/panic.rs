@@ -100,6 +100,7 @@ fn rewrite_line(
     {
         line.replace_range(start + 1..start + 3 + len + 1, "");
     }
+    let line = shorten_paths(&line);
     if let Some(at) = line.find(bin_file) {
         let after = &line[at + bin_file.len()..];
         if let Some(rest) = after.strip_prefix(':') {
@@ -126,6 +127,28 @@ fn rewrite_line(
         return line.replacen(bin_file, shown_as, 1);
     }
     line
+}
+
+/// Drops the build machine's own prefixes from library paths, so pages do not show them:
+/// `/home/x/.cargo/registry/src/index.crates.io-abc/burn-0.22/src/a.rs` becomes
+/// `burn-0.22/src/a.rs`, and `/rustc/<hash>/library/...` becomes `library/...`.
+fn shorten_paths(line: &str) -> String {
+    let mut out = line.to_string();
+    while let Some(at) = out.find("/.cargo/registry/src/") {
+        let start = out[..at].rfind([' ', '(', '\t']).map_or(0, |i| i + 1);
+        let after = at + "/.cargo/registry/src/".len();
+        let end = out[after..].find('/').map_or(out.len(), |i| after + i + 1);
+        out.replace_range(start..end, "");
+    }
+    while let Some(at) = out.find("/rustc/") {
+        let after = at + "/rustc/".len();
+        let hash_end = out[after..].find('/').map_or(out.len(), |i| after + i + 1);
+        if !out[after..hash_end.saturating_sub(1)].bytes().all(|b| b.is_ascii_hexdigit()) {
+            break;
+        }
+        out.replace_range(at..hash_end, "");
+    }
+    out
 }
 
 #[cfg(test)]
@@ -174,6 +197,19 @@ note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose bac
             shown,
             "thread 'main' panicked at src/main.rs:6:9:\nindex out of bounds: the len is 3 but the index is 5\n"
         );
+    }
+
+    #[test]
+    fn machine_paths_are_shortened() {
+        assert_eq!(
+            shorten_paths("panicked at /root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/burn-tensor-0.22.1/src/x.rs:5:9:"),
+            "panicked at burn-tensor-0.22.1/src/x.rs:5:9:"
+        );
+        assert_eq!(
+            shorten_paths("--> /rustc/59807616e1fa2540724bfbac14d7976d7e4a3860/library/core/src/ops/arith.rs:99:8"),
+            "--> library/core/src/ops/arith.rs:99:8"
+        );
+        assert_eq!(shorten_paths("plain"), "plain");
     }
 
     #[test]

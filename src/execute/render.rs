@@ -43,7 +43,8 @@ pub fn output_html(
         }
     }
     let mut files = Vec::new();
-    for (figure, bytes) in result.figures.iter().zip(&shown.figures) {
+    for (number, (figure, bytes)) in result.figures.iter().zip(&shown.figures).enumerate() {
+        let caption = block.attrs.captions.get(number);
         let (stem, ext) = match figure.name.rsplit_once('.') {
             Some((stem, ext)) => (stem, ext.to_ascii_lowercase()),
             None => (figure.name.as_str(), String::new()),
@@ -59,10 +60,8 @@ pub fn output_html(
             })
             .collect();
         let name = format!("{stem}-{}.{ext}", &figure.hash[..10]);
-        let alt = block
-            .attrs
-            .caption
-            .clone()
+        let alt = caption
+            .cloned()
             .unwrap_or_else(|| format!("Figure {} drawn by the program above", figure.name));
         let size = dimensions(bytes, &ext)
             .map(|(w, h)| format!(" width=\"{w}\" height=\"{h}\""))
@@ -72,7 +71,7 @@ pub fn output_html(
             escape::attr(&name),
             escape::attr(&alt)
         ));
-        if let Some(caption) = &block.attrs.caption {
+        if let Some(caption) = caption {
             html.push_str(&format!(
                 "<figcaption>{}</figcaption>",
                 escape::text(caption)

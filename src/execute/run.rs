@@ -228,7 +228,8 @@ fn kill_group(pid: i32) {
     }
 }
 
-/// Every regular file under `dir`, by relative path, skipping ones larger than `limit`.
+/// Every regular file under `dir`, by relative path, in the order they were written (then by
+/// name), skipping ones that reached `limit`.
 fn collect_files(dir: &Path, limit: u64) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(dir)
@@ -239,19 +240,22 @@ fn collect_files(dir: &Path, limit: u64) -> Vec<(String, Vec<u8>)> {
         if !entry.file_type().is_file() {
             continue;
         }
-        if entry.metadata().is_ok_and(|m| m.len() >= limit) || entry.metadata().is_err() {
+        let Ok(metadata) = entry.metadata() else { continue };
+        if metadata.len() >= limit {
             continue;
         }
+        let written = metadata.modified().ok();
         let rel: PathBuf = entry
             .path()
             .strip_prefix(dir)
             .unwrap_or(entry.path())
             .to_path_buf();
         if let Ok(bytes) = std::fs::read(entry.path()) {
-            files.push((rel.to_string_lossy().replace('\\', "/"), bytes));
+            files.push((written, rel.to_string_lossy().replace('\\', "/"), bytes));
         }
     }
-    files
+    files.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    files.into_iter().map(|(_, name, bytes)| (name, bytes)).collect()
 }
 
 #[cfg(test)]
@@ -345,6 +349,13 @@ mod tests {
         .unwrap();
         assert_ne!(out.ending, Ending::Exited(0), "{out:?}");
         assert!(out.stderr.text.contains("MemoryError"), "{out:?}");
+    }
+
+    #[test]
+    fn files_come_in_the_order_they_were_written() {
+        let out = sh("echo b > zeta.svg; sleep 0.05; echo a > alpha.svg", limits());
+        let names: Vec<_> = out.files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["zeta.svg", "alpha.svg"]);
     }
 
     #[test]

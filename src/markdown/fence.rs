@@ -27,8 +27,9 @@ pub struct FenceAttrs {
     pub hide_output: bool,
     /// The block is the solution of an exercise.
     pub solution: bool,
-    /// Caption for the figures the block draws.
-    pub caption: Option<String>,
+    /// Captions for the figures the block draws, in the order it writes them: `caption` may
+    /// be given once per figure.
+    pub captions: Vec<String>,
     /// Wall-clock limit in seconds, overriding the site's.
     pub timeout: Option<f64>,
     /// Attributes this version does not know, kept for a warning.
@@ -47,7 +48,7 @@ impl FenceAttrs {
             mode: RunMode::Run,
             hide_output: false,
             solution: false,
-            caption: None,
+            captions: Vec::new(),
             timeout: None,
             unknown: Vec::new(),
             errors: Vec::new(),
@@ -65,7 +66,7 @@ impl FenceAttrs {
                 ("compile_fail", None) => modes.push(RunMode::CompileFail),
                 ("hide_output", None) => attrs.hide_output = true,
                 ("solution", None) => attrs.solution = true,
-                ("caption", Some(text)) => attrs.caption = Some(text),
+                ("caption", Some(text)) => attrs.captions.push(text),
                 ("timeout", Some(text)) => match text.trim_end_matches('s').parse::<f64>() {
                     Ok(seconds) if seconds > 0.0 && seconds.is_finite() => {
                         attrs.timeout = Some(seconds)
@@ -183,7 +184,9 @@ mod tests {
     #[test]
     fn quoted_values_keep_commas_and_spaces() {
         let a = FenceAttrs::parse(r#"rust,caption="ReLU, sigmoid and \"tanh\"",timeout=120"#);
-        assert_eq!(a.caption.as_deref(), Some(r#"ReLU, sigmoid and "tanh""#));
+        assert_eq!(a.captions, [r#"ReLU, sigmoid and "tanh""#]);
+        let two = FenceAttrs::parse(r#"rust,caption="Loss",caption="Fit""#);
+        assert_eq!(two.captions, ["Loss", "Fit"]);
         assert_eq!(a.timeout, Some(120.0));
     }
 

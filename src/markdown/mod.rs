@@ -74,6 +74,8 @@ pub struct RenderContext<'a> {
     pub source_dir: &'a str,
     /// The page's URL path relative to the site root.
     pub page_url: &'a str,
+    /// Fold solution blocks into boxes the reader opens.
+    pub collapse_solutions: bool,
 }
 
 /// The Markdown extensions every page is parsed with.
@@ -522,7 +524,12 @@ impl<'s> Pass<'s> {
             attrs,
             lines,
         };
-        let html = code_block_html(&block);
+        let mut html = code_block_html(&block);
+        if block.attrs.solution && self.context.collapse_solutions {
+            html = format!(
+                "<details class=\"reveal solution-reveal\"><summary>Solution</summary>\n<div class=\"reveal-body\">\n{html}</div></details>\n"
+            );
+        }
         self.out.code_blocks.push(block);
         self.events.push(Event::Html(html.into()));
     }

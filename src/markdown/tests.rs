@@ -32,6 +32,7 @@ fn render_body(body: &str) -> Rendered {
         resolver: &resolver,
         source_dir: "m",
         page_url: "m/p/",
+        collapse_solutions: false,
     };
     render(&source(body), &context)
 }
@@ -199,6 +200,25 @@ fn fence_spec() {
 
     let indented = html("para\n\n    let x = 1;\n");
     assert!(indented.contains("code-lang\">text"), "{indented}");
+}
+
+#[test]
+fn solutions_fold_when_asked() {
+    let resolver = resolver();
+    let context = RenderContext {
+        resolver: &resolver,
+        source_dir: "m",
+        page_url: "m/p/",
+        collapse_solutions: true,
+    };
+    let folded = render(&source("```rust,solution\nfn main() {}\n```\n"), &context).html;
+    assert!(
+        folded.starts_with("<details class=\"reveal solution-reveal\"><summary>Solution</summary>"),
+        "{folded}"
+    );
+    let plain = render(&source("```rust\nfn main() {}\n```\n"), &context).html;
+    assert!(!plain.contains("<details"), "{plain}");
+    assert!(!html("```rust,solution\nfn main() {}\n```\n").contains("<details"));
 }
 
 #[test]

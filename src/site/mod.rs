@@ -174,6 +174,7 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
                     resolver: &resolver,
                     source_dir: &page.source_dir,
                     page_url: &page.url,
+                    collapse_solutions: config.structure.collapse_solutions,
                 },
             ),
             None => Rendered::default(),

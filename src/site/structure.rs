@@ -142,6 +142,7 @@ mod tests {
             exercises_section: "Exercises".into(),
             min_exercises: 1,
             max_exercises: 2,
+            collapse_solutions: false,
         }
     }
 
@@ -157,6 +158,7 @@ mod tests {
             resolver: &resolver,
             source_dir: "m",
             page_url: "m/a/",
+            collapse_solutions: false,
         };
         let rendered = render(&source, &context);
         let last = body.lines().count();
