@@ -143,7 +143,10 @@ fn shorten_paths(line: &str) -> String {
     while let Some(at) = out.find("/rustc/") {
         let after = at + "/rustc/".len();
         let hash_end = out[after..].find('/').map_or(out.len(), |i| after + i + 1);
-        if !out[after..hash_end.saturating_sub(1)].bytes().all(|b| b.is_ascii_hexdigit()) {
+        if !out[after..hash_end.saturating_sub(1)]
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit())
+        {
             break;
         }
         out.replace_range(at..hash_end, "");
@@ -202,11 +205,15 @@ note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose bac
     #[test]
     fn machine_paths_are_shortened() {
         assert_eq!(
-            shorten_paths("panicked at /root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/burn-tensor-0.22.1/src/x.rs:5:9:"),
+            shorten_paths(
+                "panicked at /root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/burn-tensor-0.22.1/src/x.rs:5:9:"
+            ),
             "panicked at burn-tensor-0.22.1/src/x.rs:5:9:"
         );
         assert_eq!(
-            shorten_paths("--> /rustc/59807616e1fa2540724bfbac14d7976d7e4a3860/library/core/src/ops/arith.rs:99:8"),
+            shorten_paths(
+                "--> /rustc/59807616e1fa2540724bfbac14d7976d7e4a3860/library/core/src/ops/arith.rs:99:8"
+            ),
             "--> library/core/src/ops/arith.rs:99:8"
         );
         assert_eq!(shorten_paths("plain"), "plain");

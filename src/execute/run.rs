@@ -228,8 +228,8 @@ fn kill_group(pid: i32) {
     }
 }
 
-/// Every regular file under `dir`, by relative path, in the order they were written (then by
-/// name), skipping ones that reached `limit`.
+/// Every regular file under `dir`, by relative path, in the order they were written, skipping
+/// ones that reached `limit`.
 fn collect_files(dir: &Path, limit: u64) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(dir)
@@ -240,11 +240,18 @@ fn collect_files(dir: &Path, limit: u64) -> Vec<(String, Vec<u8>)> {
         if !entry.file_type().is_file() {
             continue;
         }
-        let Ok(metadata) = entry.metadata() else { continue };
+        let Ok(metadata) = entry.metadata() else {
+            continue;
+        };
         if metadata.len() >= limit {
             continue;
         }
-        let written = metadata.modified().ok();
+        // File times are coarse (a clock tick), so files written in the same tick are ordered
+        // by inode number, which the filesystem hands out in creation order.
+        let written = (
+            metadata.modified().ok(),
+            std::os::unix::fs::MetadataExt::ino(&metadata),
+        );
         let rel: PathBuf = entry
             .path()
             .strip_prefix(dir)
@@ -255,7 +262,10 @@ fn collect_files(dir: &Path, limit: u64) -> Vec<(String, Vec<u8>)> {
         }
     }
     files.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-    files.into_iter().map(|(_, name, bytes)| (name, bytes)).collect()
+    files
+        .into_iter()
+        .map(|(_, name, bytes)| (name, bytes))
+        .collect()
 }
 
 #[cfg(test)]
@@ -353,9 +363,19 @@ mod tests {
 
     #[test]
     fn files_come_in_the_order_they_were_written() {
-        let out = sh("echo b > zeta.svg; sleep 0.05; echo a > alpha.svg", limits());
+        let out = sh(
+            "echo b > zeta.svg; sleep 0.05; echo a > alpha.svg",
+            limits(),
+        );
         let names: Vec<_> = out.files.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["zeta.svg", "alpha.svg"]);
+        // Within one clock tick too.
+        let out = sh(
+            "echo 1 > zz.svg; echo 2 > mm.svg; echo 3 > aa.svg",
+            limits(),
+        );
+        let names: Vec<_> = out.files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["zz.svg", "mm.svg", "aa.svg"]);
     }
 
     #[test]
