@@ -246,3 +246,34 @@ fn self_hosted_katex_is_copied_with_every_font_it_names() {
         "{error}"
     );
 }
+
+#[test]
+fn a_session_re_renders_only_the_pages_that_changed() {
+    let site = fixture("basic");
+    let options = options(site.path(), kiln::site::Mode::Serve);
+    let mut session = kiln::site::Session::new();
+    let first = kiln::site::build(&options, &mut session).unwrap();
+    assert_eq!(
+        first.stats.markdown_rendered, 4,
+        "home, module and two posts"
+    );
+    let again = kiln::site::build(&options, &mut session).unwrap();
+    assert_eq!(again.stats.markdown_rendered, 0);
+    assert_eq!(first.files, again.files);
+
+    let post = site.path().join("content/intro/02-second-steps.md");
+    let text = fs::read_to_string(&post).unwrap();
+    fs::write(&post, text.replace("Short.", "Short, edited.")).unwrap();
+    let edited = kiln::site::build(&options, &mut session).unwrap();
+    assert_eq!(edited.stats.markdown_rendered, 1);
+    assert!(page(&edited, "intro/second-steps/index.html").contains("Short, edited."));
+
+    // A new page changes what links can reach, so every page is rendered again.
+    fs::write(
+        site.path().join("content/intro/05-more.md"),
+        "+++\ntitle = \"More\"\ndate = 2026-02-01\npart = \"1.5\"\n+++\n\n## Introduction\n\n## Exercises\n\n### Exercise 1: X\n\n```rust,solution\nfn main() {}\n```\n\n## Summary\n",
+    )
+    .unwrap();
+    let added = kiln::site::build(&options, &mut session).unwrap();
+    assert_eq!(added.stats.markdown_rendered, 5);
+}

@@ -112,9 +112,10 @@ fn rebuild(
             let pages = state.publish(report.files);
             let exec = report.stats.exec;
             eprintln!(
-                "rebuilt after {} in {} ms: {} page(s) changed, {} block(s) run",
+                "rebuilt after {} in {} ms: {} page(s) re-rendered, {} changed, {} block(s) run",
                 names.join(", "),
                 started.elapsed().as_millis(),
+                report.stats.markdown_rendered,
                 pages.len(),
                 exec.ran
             );

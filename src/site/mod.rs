@@ -89,6 +89,9 @@ impl Options {
 #[derive(Default)]
 pub struct Session {
     math: Option<(MathConfig, MathRenderer)>,
+    /// Each page's last Markdown pass, by page URL, with the hash of everything it read: a
+    /// rebuild re-renders only the pages whose source (or the set of linkable pages) changed.
+    rendered: HashMap<String, (blake3::Hash, Rendered)>,
 }
 
 impl Session {
@@ -110,6 +113,8 @@ impl Session {
 pub struct Stats {
     /// Pages rendered.
     pub pages: usize,
+    /// Pages whose Markdown was rendered again (the others came from the session).
+    pub markdown_rendered: usize,
     /// Math work.
     pub math: MathStats,
     /// Code execution work.
@@ -165,20 +170,66 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
 
     let resolver = resolver(&library);
     let pages = pages(&library);
+    let collapse = config.structure.collapse_solutions;
+    let context_hash = {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(
+            format!(
+                "{:?}{:?}{:?}{collapse}",
+                resolver.sources, resolver.pages, resolver.files
+            )
+            .as_bytes(),
+        );
+        hasher.finalize()
+    };
+    let keys: Vec<blake3::Hash> = pages
+        .iter()
+        .map(|page| {
+            let mut hasher = blake3::Hasher::new();
+            hasher.update(context_hash.as_bytes());
+            hasher.update(page.url.as_bytes());
+            hasher.update(page.source.map_or(b"" as &[u8], |s| s.text.as_bytes()));
+            hasher.finalize()
+        })
+        .collect();
     let rendered: Vec<Rendered> = pages
         .par_iter()
-        .map(|page| match page.source {
-            Some(source) => markdown::render(
-                source,
-                &RenderContext {
-                    resolver: &resolver,
-                    source_dir: &page.source_dir,
-                    page_url: &page.url,
-                    collapse_solutions: config.structure.collapse_solutions,
-                },
-            ),
-            None => Rendered::default(),
+        .zip(&keys)
+        .map(|(page, key)| {
+            if let Some((known, rendered)) = session.rendered.get(&page.url)
+                && known == key
+            {
+                return rendered.clone();
+            }
+            match page.source {
+                Some(source) => markdown::render(
+                    source,
+                    &RenderContext {
+                        resolver: &resolver,
+                        source_dir: &page.source_dir,
+                        page_url: &page.url,
+                        collapse_solutions: collapse,
+                    },
+                ),
+                None => Rendered::default(),
+            }
         })
+        .collect();
+    let rerendered = pages
+        .iter()
+        .zip(&keys)
+        .filter(|(page, key)| {
+            session
+                .rendered
+                .get(&page.url)
+                .is_none_or(|(known, _)| known != *key)
+        })
+        .count();
+    session.rendered = pages
+        .iter()
+        .zip(&keys)
+        .zip(&rendered)
+        .map(|((page, key), rendered)| (page.url.clone(), (*key, rendered.clone())))
         .collect();
     for (page, rendered) in pages.iter().zip(&rendered) {
         diagnostics.extend(rendered.diagnostics.iter().cloned());
@@ -328,6 +379,7 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
     Ok(Report {
         stats: Stats {
             pages: urls.len(),
+            markdown_rendered: rerendered,
             math: math_stats,
             exec: exec.stats,
             total: started.elapsed(),
