@@ -205,7 +205,8 @@ pub struct StructureConfig {
     pub min_exercises: usize,
     /// Most exercises a post may have.
     pub max_exercises: usize,
-    /// Whether solution blocks start folded, opened by the reader (`true`), or open.
+    /// Whether solution blocks start folded, opened by the reader (`true`), or are shown in
+    /// full (`false`, the default: readers compare their answer with the whole solution).
     pub collapse_solutions: bool,
 }
 
@@ -217,7 +218,7 @@ impl Default for StructureConfig {
             exercises_section: "Exercises".into(),
             min_exercises: 1,
             max_exercises: 4,
-            collapse_solutions: true,
+            collapse_solutions: false,
         }
     }
 }

@@ -15,6 +15,7 @@ fn basic_site_pages_match_their_snapshots() {
         "index.html",
         "intro/index.html",
         "intro/first-steps/index.html",
+        "intro/first-steps-questions/index.html",
         "intro/second-steps/index.html",
         "blog/index.html",
         "404.html",
@@ -39,6 +40,7 @@ fn the_site_has_every_page_and_asset_and_no_drafts() {
             "blog/index.html",
             "highlight.css",
             "index.html",
+            "intro/first-steps-questions/index.html",
             "intro/first-steps/index.html",
             "intro/index.html",
             "intro/second-steps/index.html",
@@ -51,7 +53,22 @@ fn the_site_has_every_page_and_asset_and_no_drafts() {
     assert!(first.contains("<h1>First Steps &amp; &lt;Escapes&gt;</h1>"));
     assert!(first.contains("class=\"katex-display\""));
     assert!(first.contains("<span class=\"hl-source hl-rust\">"));
-    assert!(first.contains("href=\"../second-steps/\""));
+    assert!(first.contains("href=\"../first-steps-questions/\""));
+    // The companion sits between the first and second posts, marked as the first's companion.
+    let companion = page(&report, "intro/first-steps-questions/index.html");
+    assert!(companion.contains("Companion to part 1.1"));
+    assert!(companion.contains("href=\"../second-steps/\""));
+    let home = page(&report, "index.html");
+    let (first_at, companion_at, second_at) = (
+        home.find("intro/first-steps/").unwrap(),
+        home.find("intro/first-steps-questions/").unwrap(),
+        home.find("intro/second-steps/").unwrap(),
+    );
+    assert!(
+        first_at < companion_at && companion_at < second_at,
+        "{home}"
+    );
+    assert!(home.contains("<li class=\"companion\">"));
     assert!(first.contains("https://cdn.jsdelivr.net/npm/katex@0.16.4/dist/katex.min.css"));
     assert!(!first.contains('\u{FDD0}'), "no placeholder is left");
     // Warnings do not fail the build but are reported.
@@ -161,7 +178,7 @@ fn check_writes_nothing_and_reports_success() {
     let site = fixture("basic");
     let (ok, _, stderr) = kiln(site.path(), &["check"]);
     assert!(ok, "{stderr}");
-    assert!(stderr.contains("checked: 5 pages"), "{stderr}");
+    assert!(stderr.contains("checked: 6 pages"), "{stderr}");
     assert!(!site.path().join("public").exists());
 }
 
@@ -254,8 +271,8 @@ fn a_session_re_renders_only_the_pages_that_changed() {
     let mut session = kiln::site::Session::new();
     let first = kiln::site::build(&options, &mut session).unwrap();
     assert_eq!(
-        first.stats.markdown_rendered, 4,
-        "home, module and two posts"
+        first.stats.markdown_rendered, 5,
+        "home, module, two posts and a companion"
     );
     let again = kiln::site::build(&options, &mut session).unwrap();
     assert_eq!(again.stats.markdown_rendered, 0);
@@ -275,5 +292,5 @@ fn a_session_re_renders_only_the_pages_that_changed() {
     )
     .unwrap();
     let added = kiln::site::build(&options, &mut session).unwrap();
-    assert_eq!(added.stats.markdown_rendered, 5);
+    assert_eq!(added.stats.markdown_rendered, 6);
 }

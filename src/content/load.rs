@@ -9,7 +9,7 @@ use walkdir::WalkDir;
 use super::front_matter::{self, key_line};
 use super::{
     Home, HomeFrontMatter, Library, Module, ModuleFrontMatter, Part, Post, PostFrontMatter,
-    SourceFile,
+    PostKind, SourceFile,
 };
 use crate::diagnostics::{Diagnostic, LineIndex, Location, display_path};
 
@@ -155,7 +155,7 @@ pub fn load(root: &Path, drafts: Drafts) -> Result<Library, Vec<Diagnostic>> {
             Err(d) => problems.push(d),
         }
     }
-    posts.sort_by_key(|p| p.part);
+    posts.sort_by_key(Post::order);
     check_unique(&posts, &mut problems);
 
     for (index, post) in posts.iter().enumerate() {
@@ -309,6 +309,7 @@ fn parse_post(mut source: SourceFile, module: usize, owner: &Module) -> Result<P
         title: front.title,
         date,
         part,
+        kind: front.kind,
         description: front.description,
         tags: front.tags,
         draft: front.draft,
@@ -349,18 +350,36 @@ pub fn check_slug(slug: &str) -> Result<(), String> {
     }
 }
 
-/// Two posts may not share a part, nor a slug within one module.
+/// Two posts may not share a part (a lesson and its companion may), nor a slug within one
+/// module; a companion needs the lesson it follows.
 fn check_unique(posts: &[Post], problems: &mut Vec<Diagnostic>) {
-    let mut parts: HashMap<Part, &Post> = HashMap::new();
+    let mut parts: HashMap<(Part, PostKind), &Post> = HashMap::new();
     let mut urls: HashMap<&str, &Post> = HashMap::new();
     for post in posts {
-        if let Some(first) = parts.insert(post.part, post) {
+        if let Some(first) = parts.insert(post.order(), post) {
+            let what = match post.kind {
+                PostKind::Lesson => String::new(),
+                PostKind::Companion => " for a companion".into(),
+            };
             problems.push(Diagnostic::error(
                 Location::file(&post.source.display),
                 format!(
-                    "part {} is also used by {}",
+                    "part {}{what} is also used by {}",
                     post.part,
                     first.source.display.display()
+                ),
+            ));
+        }
+        if post.kind == PostKind::Companion
+            && !posts
+                .iter()
+                .any(|p| p.part == post.part && p.kind == PostKind::Lesson)
+        {
+            problems.push(Diagnostic::error(
+                Location::file(&post.source.display),
+                format!(
+                    "this companion follows part {}, but there is no lesson {}",
+                    post.part, post.part
                 ),
             ));
         }
@@ -466,6 +485,47 @@ mod tests {
         );
         assert!(
             text.contains("slug \"a\" is also used by content/m2/01-a.md"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_companion_follows_its_lesson_and_needs_one() {
+        let companion = post("2.1").replace("+++\nBody", "kind = \"companion\"\n+++\nBody");
+        let dir = site(&[
+            ("content/m2/_index.md", MODULE),
+            ("content/m2/01-a.md", &post("2.1")),
+            ("content/m2/01-a-questions.md", &companion),
+            ("content/m2/02-b.md", &post("2.2")),
+        ]);
+        let library = load(dir.path(), Drafts::Exclude).unwrap();
+        let order: Vec<_> = library.posts.iter().map(|p| p.slug.as_str()).collect();
+        assert_eq!(order, ["a", "a-questions", "b"]);
+        assert_eq!(library.posts[1].kind, PostKind::Companion);
+        assert_eq!(library.next(0).unwrap().slug, "a-questions");
+
+        let orphan = site(&[
+            ("content/m2/_index.md", MODULE),
+            ("content/m2/03-c.md", &companion.replace("2.1", "2.3")),
+        ]);
+        let text = errors(&orphan);
+        assert!(
+            text.contains("content/m2/03-c.md: error: this companion follows part 2.3, but there is no lesson 2.3"),
+            "{text}"
+        );
+
+        let unknown = site(&[
+            ("content/m2/_index.md", MODULE),
+            (
+                "content/m2/01-a.md",
+                &post("2.1").replace("+++\nBody", "kind = \"essay\"\n+++\nBody"),
+            ),
+        ]);
+        let text = errors(&unknown);
+        assert!(
+            text.contains(
+                "content/m2/01-a.md:5:8: error: invalid front matter: unknown variant `essay`"
+            ),
             "{text}"
         );
     }

@@ -56,6 +56,31 @@ pub struct PostFrontMatter {
     /// Overrides the slug taken from the file name.
     #[serde(default)]
     pub slug: Option<String>,
+    /// A lesson (the default) or a companion to the lesson with the same part.
+    #[serde(default)]
+    pub kind: PostKind,
+}
+
+/// What a post is: a lesson of the series, or a companion to one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PostKind {
+    /// A lesson: the configured sections, exercises with solutions.
+    #[default]
+    Lesson,
+    /// Reader questions or notes that follow the lesson with the same part, placed right after
+    /// it in the series; its `##` headings are its questions.
+    Companion,
+}
+
+impl PostKind {
+    /// The name written in front matter and given to templates.
+    pub fn name(self) -> &'static str {
+        match self {
+            PostKind::Lesson => "lesson",
+            PostKind::Companion => "companion",
+        }
+    }
 }
 
 /// One lesson.
@@ -69,6 +94,8 @@ pub struct Post {
     pub date: NaiveDate,
     /// Place in the series.
     pub part: Part,
+    /// A lesson, or a companion placed right after the lesson with the same part.
+    pub kind: PostKind,
     /// Summary from the front matter.
     pub description: String,
     /// Tags from the front matter.
@@ -162,6 +189,13 @@ pub struct Library {
     pub home: Option<Home>,
     /// Other files under `content/` (images, data), relative to `content/`, copied as they are.
     pub assets: Vec<PathBuf>,
+}
+
+impl Post {
+    /// Where the post stands in the series: by part, a lesson before its companion.
+    pub fn order(&self) -> (Part, PostKind) {
+        (self.part, self.kind)
+    }
 }
 
 impl Library {

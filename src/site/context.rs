@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::content::{Library, Post};
+use crate::content::{Library, Part, Post, PostKind};
 use crate::markdown::links::relative_url;
 
 /// The site-wide values, with navigation links resolved for one page.
@@ -90,6 +90,8 @@ pub struct PostLink<'a> {
     pub title: &'a str,
     /// Its part, like `2.4`.
     pub part: String,
+    /// `lesson`, or `companion` for a post that follows the lesson with the same part.
+    pub kind: &'static str,
     /// Relative link from the page showing it.
     pub href: String,
     /// Summary.
@@ -106,6 +108,7 @@ impl<'a> PostLink<'a> {
         Self {
             title: &post.title,
             part: post.part.to_string(),
+            kind: post.kind.name(),
             href: href(from, &post.url),
             description: &post.description,
             date: human_date(post),
@@ -124,6 +127,8 @@ pub fn human_date(post: &Post) -> String {
 pub struct OutlineContext<'a> {
     /// Part number.
     pub part: String,
+    /// `lesson`, or `companion` for a post that follows the lesson with the same part.
+    pub kind: &'static str,
     /// Title.
     pub title: &'a str,
     /// Link, when the post exists.
@@ -155,16 +160,18 @@ impl<'a> ModuleContext<'a> {
     pub fn new(library: &'a Library, index: usize, from: &str, body: Option<String>) -> Self {
         let module = &library.modules[index];
         let posts: Vec<&Post> = module.posts.iter().map(|&i| &library.posts[i]).collect();
-        let mut entries: Vec<(crate::content::Part, OutlineContext)> = Vec::new();
+        let mut entries: Vec<((Part, PostKind), OutlineContext)> = Vec::new();
         for planned in &module.outline {
             let Ok(part) = planned.part.parse() else {
                 continue;
             };
-            let written = posts.iter().find(|p| p.part == part);
+            let order = (part, PostKind::Lesson);
+            let written = posts.iter().find(|p| p.order() == order);
             entries.push((
-                part,
+                order,
                 OutlineContext {
                     part: part.to_string(),
+                    kind: PostKind::Lesson.name(),
                     title: written.map_or(planned.title.as_str(), |p| p.title.as_str()),
                     href: written.map(|p| href(from, &p.url)),
                     description: written.map_or("", |p| p.description.as_str()),
@@ -172,11 +179,12 @@ impl<'a> ModuleContext<'a> {
             ));
         }
         for post in posts {
-            if !entries.iter().any(|(part, _)| *part == post.part) {
+            if !entries.iter().any(|(order, _)| *order == post.order()) {
                 entries.push((
-                    post.part,
+                    post.order(),
                     OutlineContext {
                         part: post.part.to_string(),
+                        kind: post.kind.name(),
                         title: &post.title,
                         href: Some(href(from, &post.url)),
                         description: &post.description,
@@ -184,7 +192,7 @@ impl<'a> ModuleContext<'a> {
                 ));
             }
         }
-        entries.sort_by_key(|(part, _)| *part);
+        entries.sort_by_key(|(order, _)| *order);
         Self {
             number: module.number,
             title: &module.title,

@@ -233,10 +233,11 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
         .collect();
     for (page, rendered) in pages.iter().zip(&rendered) {
         diagnostics.extend(rendered.diagnostics.iter().cloned());
-        if let (PageKind::Post(_), Some(source)) = (page.kind, page.source) {
+        if let (PageKind::Post(index), Some(source)) = (page.kind, page.source) {
             let last_line = LineIndex::new(&source.text).line_count();
             diagnostics.extend(structure::check(
                 &config.structure,
+                library.posts[index].kind,
                 &source.display,
                 rendered,
                 last_line,
@@ -584,6 +585,7 @@ fn base_context(
 struct PostPage<'a> {
     title: &'a str,
     part: String,
+    kind: &'static str,
     description: &'a str,
     date: String,
     date_iso: String,
@@ -619,6 +621,7 @@ fn render_page(
             let page_context = PostPage {
                 title: &post.title,
                 part: post.part.to_string(),
+                kind: post.kind.name(),
                 description: &post.description,
                 date: context::human_date(post),
                 date_iso: post.date.format("%Y-%m-%d").to_string(),

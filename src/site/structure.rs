@@ -1,23 +1,30 @@
-//! The lesson structure check: every post has the configured `##` sections in order, and its
+//! The structure check: every lesson has the configured `##` sections in order, and its
 //! exercises section holds between the allowed number of `### Exercise N: title` subsections,
-//! each with a runnable `solution` block.
+//! each with a runnable `solution` block; a companion's `##` headings are its questions.
 
 use std::path::Path;
 
 use crate::config::StructureConfig;
+use crate::content::PostKind;
 use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown::Rendered;
 use crate::markdown::fence::RunMode;
 
-/// Checks one post; `last_line` is the file's last line, where missing trailing sections go.
+/// Checks one post of the given kind; `last_line` is the file's last line, where missing
+/// trailing sections go.
 pub fn check(
     config: &StructureConfig,
+    kind: PostKind,
     path: &Path,
     rendered: &Rendered,
     last_line: usize,
 ) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     if !config.enforce {
+        return problems;
+    }
+    if kind == PostKind::Companion {
+        check_companion(path, rendered, &mut problems);
         return problems;
     }
     let sections: Vec<_> = rendered.headings.iter().filter(|h| h.level == 2).collect();
@@ -47,6 +54,29 @@ pub fn check(
         check_exercises(config, path, rendered, &mut problems);
     }
     problems
+}
+
+/// A companion answers reader questions: it has at least one `##` heading, and every one of
+/// them is a question. The lesson sections and exercises belong to the lesson it follows.
+fn check_companion(path: &Path, rendered: &Rendered, problems: &mut Vec<Diagnostic>) {
+    let questions: Vec<_> = rendered.headings.iter().filter(|h| h.level == 2).collect();
+    if questions.is_empty() {
+        problems.push(Diagnostic::error(
+            Location::at(path, 1, 1),
+            "a companion post has no \"##\" headings: give each reader question its own \"## ...?\" heading",
+        ));
+    }
+    for heading in questions {
+        if !heading.text.trim_end().ends_with('?') {
+            problems.push(Diagnostic::error(
+                Location::at(path, heading.line, 1),
+                format!(
+                    "a companion's \"##\" headings are its questions, so \"## {}\" must end with \"?\" (use \"###\" for subsections)",
+                    heading.text
+                ),
+            ));
+        }
+    }
 }
 
 fn check_exercises(
@@ -147,6 +177,10 @@ mod tests {
     }
 
     fn problems(body: &str) -> Vec<String> {
+        problems_of(PostKind::Lesson, body)
+    }
+
+    fn problems_of(kind: PostKind, body: &str) -> Vec<String> {
         let source = SourceFile {
             path: PathBuf::from("/s/content/m/01-a.md"),
             display: PathBuf::from("content/m/01-a.md"),
@@ -162,10 +196,16 @@ mod tests {
         };
         let rendered = render(&source, &context);
         let last = body.lines().count();
-        check(&config(), Path::new("content/m/01-a.md"), &rendered, last)
-            .iter()
-            .map(ToString::to_string)
-            .collect()
+        check(
+            &config(),
+            kind,
+            Path::new("content/m/01-a.md"),
+            &rendered,
+            last,
+        )
+        .iter()
+        .map(ToString::to_string)
+        .collect()
     }
 
     const SOLUTION: &str = "```rust,solution\nfn main() {}\n```\n";
@@ -215,6 +255,28 @@ mod tests {
             problems(ignored)
                 .iter()
                 .any(|p| p.contains("must be a Rust block that runs"))
+        );
+    }
+
+    #[test]
+    fn a_companion_has_questions_not_lesson_sections() {
+        let good = "Intro.\n\n## Why $W x$ here?\n\nText.\n\n### A detail\n\n## And sparsity?\n";
+        assert!(
+            problems_of(PostKind::Companion, good).is_empty(),
+            "{:?}",
+            problems_of(PostKind::Companion, good)
+        );
+        let bad = problems_of(PostKind::Companion, "## Why?\n\n## Summary\n");
+        assert_eq!(
+            bad,
+            [
+                "content/m/01-a.md:3:1: error: a companion's \"##\" headings are its questions, so \"## Summary\" must end with \"?\" (use \"###\" for subsections)"
+            ]
+        );
+        let empty = problems_of(PostKind::Companion, "Just prose.\n");
+        assert!(
+            empty[0].starts_with("content/m/01-a.md:1:1: error: a companion post has no"),
+            "{empty:?}"
         );
     }
 }
