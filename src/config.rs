@@ -174,6 +174,32 @@ pub struct ExecuteConfig {
     pub output_limit_bytes: usize,
     /// Blocks run at once; 0 means one per core.
     pub jobs: usize,
+    /// How lesson programs are contained (see [`SandboxMode`]).
+    pub sandbox: SandboxMode,
+    /// Whether lesson programs may open network sockets (refused by default).
+    pub network: bool,
+    /// Environment variables given to lesson programs, beyond the fixed allowlist.
+    pub env: BTreeMap<String, String>,
+    /// Most figures one block may write.
+    pub max_figures: usize,
+    /// Largest figure a block may write, in KiB.
+    pub max_figure_kib: u64,
+    /// Wall-clock seconds one cargo invocation may take (a cold build compiles every
+    /// dependency, which takes minutes).
+    pub compile_timeout: f64,
+}
+
+/// How strictly lesson programs are contained.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum SandboxMode {
+    /// Use every protection the kernel offers and say once which ones are missing.
+    #[default]
+    Auto,
+    /// Fail the build when a protection is missing.
+    Required,
+    /// No containment beyond the resource limits: for trusted content only.
+    Off,
 }
 
 impl Default for ExecuteConfig {
@@ -187,6 +213,12 @@ impl Default for ExecuteConfig {
             memory_limit_mib: 2048,
             output_limit_bytes: 16 * 1024,
             jobs: 0,
+            sandbox: SandboxMode::Auto,
+            network: false,
+            env: BTreeMap::new(),
+            max_figures: 32,
+            max_figure_kib: 2048,
+            compile_timeout: 3600.0,
         }
     }
 }
@@ -293,6 +325,41 @@ impl Config {
                 "timeout",
                 "`execute.timeout` must be a positive number of seconds".into(),
             ));
+        }
+        if self.execute.compile_timeout <= 0.0 || !self.execute.compile_timeout.is_finite() {
+            return Err(at_key(
+                "compile_timeout",
+                "`execute.compile_timeout` must be a positive number of seconds".into(),
+            ));
+        }
+        if self.execute.memory_limit_mib == 0 || self.execute.memory_limit_mib > (1 << 30) {
+            return Err(at_key(
+                "memory_limit_mib",
+                "`execute.memory_limit_mib` must be between 1 and 1073741824 (MiB)".into(),
+            ));
+        }
+        if self.execute.max_figures == 0 || self.execute.max_figure_kib == 0 {
+            return Err(at_key(
+                if self.execute.max_figures == 0 {
+                    "max_figures"
+                } else {
+                    "max_figure_kib"
+                },
+                "`execute.max_figures` and `execute.max_figure_kib` must be at least 1".into(),
+            ));
+        }
+        for name in self.execute.env.keys() {
+            let valid = !name.is_empty()
+                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                && !name.as_bytes()[0].is_ascii_digit();
+            if !valid || matches!(name.as_str(), "HOME" | "TMPDIR") {
+                return Err(at_key(
+                    name,
+                    format!(
+                        "`execute.env` cannot set {name:?}: names are letters, digits and _, and HOME and TMPDIR are the block's own"
+                    ),
+                ));
+            }
         }
         if self.math.timeout <= 0.0 || !self.math.timeout.is_finite() {
             return Err(at_key(

@@ -9,6 +9,7 @@ pub mod escape;
 pub mod execute;
 pub mod highlight;
 pub mod kvcache;
+pub mod lock;
 pub mod markdown;
 pub mod math;
 pub mod output;

@@ -1,5 +1,6 @@
 //! The `kiln` command: parses the command line, runs the command, prints diagnostics and sets
-//! the exit status (0 on success, 1 when the site has errors).
+//! the exit status (0 on success, 1 when the site has errors, 128 + the signal when it was
+//! interrupted: 130 for Ctrl-C, 143 for SIGTERM).
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -8,12 +9,12 @@ use clap::Parser;
 
 use kiln::cli::{Cli, Command, CommonArgs};
 use kiln::content::Drafts;
-use kiln::diagnostics::Diagnostic;
 use kiln::execute::Progress;
 use kiln::site::{self, Mode, Options, Report, Session};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    stop_cleanly_on_signals();
     let root = cli.root.clone();
     match cli.command {
         Command::Build(args) => {
@@ -25,7 +26,7 @@ fn main() -> ExitCode {
             let options = options(&root, &args.common, Mode::Build);
             match site::build(&options, &mut Session::new()) {
                 Ok(report) => {
-                    print_warnings(&report.warnings);
+                    print_warnings(&report);
                     if let Err(e) = kiln::output::write(&report.files, &output, &root) {
                         eprintln!("error: {e}");
                         return ExitCode::FAILURE;
@@ -50,7 +51,7 @@ fn main() -> ExitCode {
             let options = options(&root, &args.common, Mode::Check);
             match site::build(&options, &mut Session::new()) {
                 Ok(report) => {
-                    print_warnings(&report.warnings);
+                    print_warnings(&report);
                     eprintln!("{}", summary(&report, "checked"));
                     if args.deny_warnings && !report.warnings.is_empty() {
                         eprintln!(
@@ -105,6 +106,32 @@ fn main() -> ExitCode {
     }
 }
 
+/// On SIGINT, SIGTERM or SIGHUP (and, on Linux, when kiln's parent dies), ends every lesson
+/// program and compiler kiln started, lets a swap of the published folder finish, and exits
+/// with 128 + the signal. Nothing is written after that: the previous output stays as it was.
+fn stop_cleanly_on_signals() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    #[cfg(target_os = "linux")]
+    let _ = nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGTERM);
+    let mut signals = match signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) {
+        Ok(signals) => signals,
+        Err(e) => {
+            eprintln!("warning: cannot handle interruptions cleanly: {e}");
+            return;
+        }
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            kiln::execute::sandbox::shutdown();
+            kiln::output::hold_swaps();
+            eprintln!(
+                "\ninterrupted: every lesson program and compiler kiln started was stopped; the previous output was left as it was"
+            );
+            std::process::exit(128 + signal);
+        }
+    });
+}
+
 fn options(root: &Path, common: &CommonArgs, mode: Mode) -> Options {
     let mut options = Options::new(root, mode);
     options.drafts = if common.drafts {
@@ -118,8 +145,11 @@ fn options(root: &Path, common: &CommonArgs, mode: Mode) -> Options {
     options
 }
 
-fn print_warnings(warnings: &[Diagnostic]) {
-    for warning in warnings {
+fn print_warnings(report: &Report) {
+    for notice in &report.notices {
+        eprintln!("note: {notice}");
+    }
+    for warning in &report.warnings {
         eprintln!("{warning}");
     }
 }

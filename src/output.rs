@@ -1,11 +1,24 @@
 //! Output: the site's files, collected in memory, then written to a temporary folder beside the
-//! target and swapped in whole. A failed or interrupted build never touches the previous site,
-//! and a folder that is not ours (no marker file) is never replaced.
+//! target and swapped in whole (atomically where the filesystem can exchange two names). A
+//! failed or interrupted build never touches the previous site, a folder that is not ours (no
+//! marker file) is never replaced, and two kiln processes writing beside each other take turns
+//! (an advisory lock on the parent folder), so neither removes the other's staging folder.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+
+/// Held while the published folder is being swapped, so that an interrupted kiln waits for the
+/// swap to finish before it exits (see [`hold_swaps`]).
+static SWAPPING: Mutex<()> = Mutex::new(());
+
+/// Waits for a swap in progress and keeps any other from starting: for a kiln that is about to
+/// exit on a signal.
+pub fn hold_swaps() {
+    std::mem::forget(SWAPPING.lock().unwrap_or_else(|p| p.into_inner()));
+}
 
 /// The file in every output folder that says this tool wrote it.
 pub const MARKER: &str = ".kiln-output";
@@ -102,6 +115,9 @@ pub fn write(files: &SiteFiles, output: &Path, site_root: &Path) -> Result<(), W
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".into());
+    // While we hold the lock, no other kiln writes beside us: every staging folder left here
+    // is an interrupted build's.
+    let _lock = crate::lock::exclusive(parent, "the output folder").map_err(io_error(parent))?;
     remove_stale(parent, &name);
 
     let staging = parent.join(format!(".{name}.kiln-new-{}", std::process::id()));
@@ -157,22 +173,42 @@ fn check_target(output: &Path, site_root: &Path) -> Result<(), WriteError> {
 
 /// Replaces `output` by `staging`, keeping the old one until the new one is in place.
 fn swap(staging: &Path, output: &Path, parent: &Path, name: &str) -> Result<(), WriteError> {
-    if output.exists() {
-        let old = parent.join(format!(".{name}.kiln-old-{}", std::process::id()));
-        fs::rename(output, &old).map_err(io_error(output))?;
-        if let Err(source) = fs::rename(staging, output) {
-            // Put the previous site back before reporting.
-            let _ = fs::rename(&old, output);
-            return Err(WriteError::Io {
-                path: output.to_path_buf(),
-                source,
-            });
-        }
-        let _ = fs::remove_dir_all(&old);
-    } else {
-        fs::rename(staging, output).map_err(io_error(output))?;
+    let _swapping = SWAPPING.lock().unwrap_or_else(|p| p.into_inner());
+    if fs::symlink_metadata(output).is_err() {
+        return fs::rename(staging, output).map_err(io_error(output));
     }
+    if exchange(staging, output).is_ok() {
+        // The previous site now sits at the staging name.
+        let _ = fs::remove_dir_all(staging);
+        return Ok(());
+    }
+    let old = parent.join(format!(".{name}.kiln-old-{}", std::process::id()));
+    fs::rename(output, &old).map_err(io_error(output))?;
+    if let Err(source) = fs::rename(staging, output) {
+        // Put the previous site back before reporting.
+        let _ = fs::rename(&old, output);
+        return Err(WriteError::Io {
+            path: output.to_path_buf(),
+            source,
+        });
+    }
+    let _ = fs::remove_dir_all(&old);
     Ok(())
+}
+
+/// Swaps two names in one step, where the system can (Linux `renameat2`, macOS
+/// `renamex_np`): there is no moment without a published site.
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    #[cfg(any(target_os = "linux", target_os = "macos"))]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "macos")))]
+    {
+        let _ = (a, b);
+        Err(io::Error::from(io::ErrorKind::Unsupported))
+    }
 }
 
 /// Removes leftovers of interrupted builds (`.public.kiln-new-*`, `.public.kiln-old-*`).

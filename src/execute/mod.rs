@@ -10,6 +10,7 @@ pub mod progress;
 pub mod project;
 pub mod render;
 pub mod run;
+pub mod sandbox;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -17,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::config::ExecuteConfig;
+use crate::config::{ExecuteConfig, SandboxMode};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown::code::CodeBlock;
 use crate::markdown::fence::RunMode;
@@ -26,10 +27,11 @@ use program::Program;
 pub use progress::Progress;
 use progress::Reporter;
 use project::{CompilerMessage, Project, bin_name};
-use run::{Ending, Limits, RunOutput};
+use run::{Ending, FigureProblem, Limits, RunOutput, Setting};
+use sandbox::Jail;
 
 /// Bumped whenever the way results are produced or stored changes; part of every cache key.
-const FORMAT: &str = "kiln-exec-2";
+const FORMAT: &str = "kiln-exec-3";
 
 /// The code blocks of one page.
 #[derive(Clone, Debug)]
@@ -54,6 +56,10 @@ pub struct Request<'a> {
     pub pages: &'a [PageBlocks],
     /// Ignore cached results.
     pub fresh: bool,
+    /// Build with the lock file as it is (`cargo --locked`) and never rewrite it: for `check`.
+    pub locked: bool,
+    /// The compiler's `rustc -vV`, from [`toolchain`].
+    pub toolchain: &'a str,
     /// How to report progress.
     pub progress: Progress,
 }
@@ -94,6 +100,8 @@ pub struct Outcome {
     results: HashMap<(usize, usize), Shown>,
     /// Failures (errors) and notes (warnings).
     pub diagnostics: Vec<Diagnostic>,
+    /// What the build's output should say once, such as protections the kernel lacks.
+    pub notices: Vec<String>,
     /// Counts and times.
     pub stats: ExecStats,
 }
@@ -105,12 +113,20 @@ impl Outcome {
     }
 }
 
-/// A block that needs compiling (and maybe running) in this pass.
+/// A block of a program being compiled.
 #[derive(Clone)]
 struct Pending<'a> {
     page: usize,
     block: &'a CodeBlock,
-    key: String,
+    /// The key its result is stored under when this pass needs it; `None` for a block whose
+    /// result is cached, compiled only because its page's program holds every block.
+    key: Option<String>,
+}
+
+impl Pending<'_> {
+    fn wanted(&self) -> bool {
+        self.key.is_some()
+    }
 }
 
 /// A compiled program and the blocks it holds.
@@ -118,10 +134,10 @@ struct Binary<'a> {
     name: String,
     program: Program,
     blocks: Vec<Pending<'a>>,
-    /// For each block, whether this pass needs its result (the others are cached).
-    wanted: Vec<bool>,
     /// Whether the blocks are selected by argument (a merged page binary).
     merged: bool,
+    /// The executable cargo reported, once built.
+    executable: PathBuf,
 }
 
 /// Executes every compiled block of the site.
@@ -146,15 +162,29 @@ pub fn execute(request: &Request) -> Outcome {
     if all.is_empty() {
         return outcome;
     }
-    let toolchain = match toolchain() {
-        Ok(version) => version,
-        Err(message) => {
-            outcome.diagnostics.push(Diagnostic::global(message));
-            return outcome;
+    let setting = setting(request.config);
+    let available = sandbox::probe();
+    let missing = available.missing(&setting.jail);
+    if !missing.is_empty() {
+        match request.config.sandbox {
+            SandboxMode::Required => {
+                outcome.diagnostics.push(
+                    Diagnostic::global(
+                        "execute.sandbox = \"required\", but this machine cannot contain lesson programs fully",
+                    )
+                    .with_note(missing.join("\n")),
+                );
+                return outcome;
+            }
+            SandboxMode::Auto => outcome.notices.push(format!(
+                "sandbox: lesson programs run with less containment here: {}",
+                missing.join("; ")
+            )),
+            SandboxMode::Off => {}
         }
-    };
+    }
     let fingerprint = project.fingerprint();
-    let environment = environment_of(&toolchain, &project, request.config);
+    let environment = environment_of(request.toolchain, &project, request.config, &available);
     let mut pending = Vec::new();
     for (page, block) in all {
         let key = block_key(&environment, block);
@@ -172,7 +202,11 @@ pub fn execute(request: &Request) -> Outcome {
                 .insert((page, block.index), Shown { result, figures });
             continue;
         }
-        pending.push(Pending { page, block, key });
+        pending.push(Pending {
+            page,
+            block,
+            key: Some(key),
+        });
     }
     if pending.is_empty() {
         return outcome;
@@ -183,19 +217,14 @@ pub fn execute(request: &Request) -> Outcome {
     // Cargo may have written the lock file (first build, or changed dependencies): results are
     // stored under keys of the dependency set they were really built with.
     if project.fingerprint() != fingerprint {
-        let environment = environment_of(&toolchain, &project, request.config);
+        let environment = environment_of(request.toolchain, &project, request.config, &available);
         for binary in &mut binaries {
-            for (item, _) in binary
-                .blocks
-                .iter_mut()
-                .zip(&binary.wanted)
-                .filter(|(_, w)| **w)
-            {
-                item.key = block_key(&environment, item.block);
+            for item in binary.blocks.iter_mut().filter(|i| i.wanted()) {
+                item.key = Some(block_key(&environment, item.block));
             }
         }
         for (item, _) in &mut refused {
-            item.key = block_key(&environment, item.block);
+            item.key = Some(block_key(&environment, item.block));
         }
     }
     for (item, result) in refused {
@@ -204,7 +233,7 @@ pub fn execute(request: &Request) -> Outcome {
     let runs: Vec<(&Binary, usize)> = binaries
         .iter()
         .flat_map(|b| (0..b.blocks.len()).map(move |i| (b, i)))
-        .filter(|(b, i)| b.wanted[*i])
+        .filter(|(b, i)| b.blocks[*i].wanted())
         .filter(|(b, i)| {
             matches!(
                 b.blocks[*i].block.attrs.mode,
@@ -213,12 +242,7 @@ pub fn execute(request: &Request) -> Outcome {
         })
         .collect();
     for binary in &binaries {
-        for (item, _) in binary
-            .blocks
-            .iter()
-            .zip(&binary.wanted)
-            .filter(|(_, w)| **w)
-        {
+        for item in binary.blocks.iter().filter(|i| i.wanted()) {
             if item.block.attrs.mode == RunMode::NoRun {
                 let result = BlockResult {
                     kind: ResultKind::Compiled,
@@ -234,10 +258,6 @@ pub fn execute(request: &Request) -> Outcome {
         }
     }
 
-    let executables: HashMap<&str, PathBuf> = binaries
-        .iter()
-        .filter_map(|b| Some((b.name.as_str(), executable(&project, &b.name)?)))
-        .collect();
     let jobs = if request.config.jobs == 0 {
         std::thread::available_parallelism().map_or(2, |n| n.get())
     } else {
@@ -265,10 +285,7 @@ pub fn execute(request: &Request) -> Outcome {
                 } else {
                     Vec::new()
                 };
-                let output = match executables.get(binary.name.as_str()) {
-                    Some(exe) => run::run(exe, &args, &work_root, limits),
-                    None => Err(std::io::Error::other("the binary was not built")),
-                };
+                let output = run::run(&binary.executable, &args, &work_root, limits, &setting);
                 reporter.advance();
                 (*binary, *i, output)
             })
@@ -294,13 +311,45 @@ pub fn execute(request: &Request) -> Outcome {
     outcome
 }
 
+/// How blocks are started under `config`: contained unless the site turned the sandbox off,
+/// with the environment it adds.
+fn setting(config: &ExecuteConfig) -> Setting {
+    let jail = match config.sandbox {
+        SandboxMode::Off => Jail::default(),
+        SandboxMode::Auto | SandboxMode::Required => Jail {
+            pid_namespace: true,
+            no_network: !config.network,
+            writable: Some(Vec::new()),
+            limits: None,
+        },
+    };
+    Setting {
+        jail,
+        env: config.env.clone(),
+    }
+}
+
 /// Everything outside a block that can change its result: this runner's format, the compiler,
-/// the dependency manifest and lock, the output limit, and compiler flags.
-fn environment_of(toolchain: &str, project: &Project, config: &ExecuteConfig) -> String {
+/// the dependency manifest and lock, the run limits, the environment and containment blocks
+/// get, and compiler flags.
+fn environment_of(
+    toolchain: &str,
+    project: &Project,
+    config: &ExecuteConfig,
+    available: &sandbox::Available,
+) -> String {
     format!(
-        "{FORMAT}\n{toolchain}\n{}\nlimit {}\nrustflags {:?} {:?}",
+        "{FORMAT}\n{toolchain}\n{}\nlimits {} {} {} {} {} {}\nsandbox {:?} network {} env {:?}\ncontained {available}\nrustflags {:?} {:?}",
         project.fingerprint(),
         config.output_limit_bytes,
+        config.timeout,
+        config.memory_limit_mib,
+        config.max_figures,
+        config.max_figure_kib,
+        FILE_SIZE_LIMIT,
+        config.sandbox,
+        config.network,
+        config.env,
         std::env::var("RUSTFLAGS").unwrap_or_default(),
         std::env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default(),
     )
@@ -310,13 +359,13 @@ fn environment_of(toolchain: &str, project: &Project, config: &ExecuteConfig) ->
 fn block_key(environment: &str, block: &CodeBlock) -> String {
     let mut hasher = blake3::Hasher::new();
     hasher.update(environment.as_bytes());
-    hasher.update(format!("\0{:?}\0", block.attrs.mode).as_bytes());
+    hasher.update(format!("\0{:?}\0{:?}\0", block.attrs.mode, block.attrs.timeout).as_bytes());
     hasher.update(block.compiled().as_bytes());
     hasher.finalize().to_hex().to_string()
 }
 
 /// `rustc -vV`, which names the exact compiler.
-fn toolchain() -> Result<String, String> {
+pub fn toolchain() -> Result<String, String> {
     let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
     let output = std::process::Command::new(&rustc)
         .arg("-vV")
@@ -331,20 +380,22 @@ fn toolchain() -> Result<String, String> {
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
+/// Bytes a block may print in all before it is stopped.
+const OUTPUT_HARD_LIMIT: usize = 64 << 20;
+/// Largest file a block may write.
+const FILE_SIZE_LIMIT: u64 = 64 << 20;
+
 fn limits(config: &ExecuteConfig, block: &CodeBlock) -> Limits {
     Limits {
         timeout: Duration::from_secs_f64(block.attrs.timeout.unwrap_or(config.timeout)),
         memory: config.memory_limit_mib << 20,
         output: config.output_limit_bytes,
         errors: config.output_limit_bytes + (64 << 10),
-        output_hard: 64 << 20,
-        file_size: 64 << 20,
+        output_hard: OUTPUT_HARD_LIMIT,
+        file_size: FILE_SIZE_LIMIT,
+        max_figures: config.max_figures,
+        max_figure_bytes: config.max_figure_kib << 10,
     }
-}
-
-fn executable(project: &Project, name: &str) -> Option<PathBuf> {
-    let path = project.target_dir.join("debug").join(name);
-    path.is_file().then_some(path)
 }
 
 /// Compiles what `pending` needs: a merged binary per page for the blocks that run or only
@@ -383,29 +434,29 @@ fn compile<'a>(
                     .unwrap_or(Pending {
                         page,
                         block,
-                        key: String::new(),
+                        key: None,
                     })
             })
             .collect();
-        let wanted = all.iter().map(|p| !p.key.is_empty()).collect();
         let blocks: Vec<&CodeBlock> = all.iter().map(|i| i.block).collect();
         first.push(Binary {
             name: bin_name(&project.prefix, &request.pages[page].path, ""),
             program: program::merged(&blocks),
             blocks: all,
-            wanted,
             merged: true,
+            executable: PathBuf::new(),
         });
     }
     outcome.stats.compiled += pending.len();
-    let Some(built) = build(project, &first, reporter, outcome) else {
+    let Some(built) = build(request, project, &first, reporter, outcome) else {
         return (Vec::new(), refused);
     };
 
     let mut ready = Vec::new();
     let mut fallback = Vec::new();
-    for binary in first {
-        let ok = built.executables.contains_key(&binary.name);
+    for mut binary in first {
+        let executable = built.executables.get(&binary.name).cloned();
+        let ok = executable.is_some();
         let item = &binary.blocks[0];
         if item.block.attrs.mode == RunMode::CompileFail {
             if ok {
@@ -432,14 +483,17 @@ fn compile<'a>(
                 refused.push((item.clone(), result));
                 reporter.advance();
             }
-        } else if ok {
+        } else if let Some(executable) = executable {
+            binary.executable = executable;
             ready.push(binary);
         } else {
-            // Build each block alone so that the failing ones name themselves.
+            // Build each block this pass needs alone, so that the failing ones name
+            // themselves; the page's cached blocks keep their results.
             fallback.extend(
                 binary
                     .blocks
                     .iter()
+                    .filter(|item| item.wanted())
                     .map(|item| single(project, request, item)),
             );
         }
@@ -448,11 +502,12 @@ fn compile<'a>(
         return (ready, refused);
     }
     reporter.step("a page failed to compile; compiling its blocks one by one");
-    let Some(built) = build(project, &fallback, reporter, outcome) else {
+    let Some(built) = build(request, project, &fallback, reporter, outcome) else {
         return (ready, refused);
     };
-    for binary in fallback {
-        if built.executables.contains_key(&binary.name) {
+    for mut binary in fallback {
+        if let Some(executable) = built.executables.get(&binary.name) {
+            binary.executable = executable.clone();
             ready.push(binary);
             continue;
         }
@@ -477,18 +532,26 @@ fn single<'a>(project: &Project, request: &Request, item: &Pending<'a>) -> Binar
         ),
         program: program::standalone(item.block),
         blocks: vec![item.clone()],
-        wanted: vec![true],
         merged: false,
+        executable: PathBuf::new(),
     }
 }
 
 /// Writes the binaries' sources and builds them; `None` when cargo itself failed.
 fn build(
+    request: &Request,
     project: &Project,
     binaries: &[Binary],
     reporter: &Reporter,
     outcome: &mut Outcome,
 ) -> Option<project::BuildOutput> {
+    if request.locked && !project.lockfile.is_file() {
+        outcome.diagnostics.push(Diagnostic::error(
+            Location::file(&request.config.lockfile),
+            "the lock file of the lesson dependencies does not exist; `check` uses it as it is, so run `kiln build` once to create it, and commit it",
+        ));
+        return None;
+    }
     let sources: Vec<(String, String)> = binaries
         .iter()
         .map(|b| (b.name.clone(), b.program.source.clone()))
@@ -506,8 +569,12 @@ fn build(
         if binaries.len() == 1 { "" } else { "s" }
     ));
     let names: Vec<String> = binaries.iter().map(|b| b.name.clone()).collect();
+    let rules = project::BuildRules {
+        locked: request.locked,
+        timeout: Duration::from_secs_f64(request.config.compile_timeout),
+    };
     let started = Instant::now();
-    let built = project.build(&names, reporter);
+    let built = project.build(&names, rules, reporter);
     outcome.stats.compile_time += started.elapsed();
     outcome.stats.binaries += binaries.len();
     let built = match built {
@@ -519,27 +586,47 @@ fn build(
             return None;
         }
     };
-    if let Some(error) = &built.cargo_error {
-        outcome.diagnostics.push(
-            Diagnostic::global("cargo could not build the lesson programs")
-                .with_note(error.trim_end().to_string()),
-        );
+    if built.timed_out {
+        let pages: std::collections::BTreeSet<&Path> = binaries
+            .iter()
+            .map(|b| request.pages[b.blocks[0].page].path.as_path())
+            .collect();
+        for page in pages {
+            outcome.diagnostics.push(Diagnostic::error(
+                Location::file(page),
+                format!(
+                    "compiling this page's programs took longer than {} s (execute.compile_timeout); cargo was stopped",
+                    request.config.compile_timeout
+                ),
+            ));
+        }
         return None;
+    }
+    if let Some(error) = &built.cargo_error {
+        let diagnostic = if request.locked && error.contains("--locked") {
+            Diagnostic::error(
+                Location::file(&request.config.lockfile),
+                "the lock file does not match `[execute.dependencies]` in config.toml; run `kiln build` to refresh it, and commit it",
+            )
+        } else {
+            Diagnostic::global("cargo could not build the lesson programs")
+        };
+        outcome
+            .diagnostics
+            .push(diagnostic.with_note(error.trim_end().to_string()));
+        return None;
+    }
+    if request.locked {
+        return Some(built);
     }
     match project.save_lock() {
         Ok(true) => outcome.diagnostics.push(Diagnostic::warning(
-            Location::file(
-                project
-                    .lockfile
-                    .file_name()
-                    .map(PathBuf::from)
-                    .unwrap_or_default(),
-            ),
+            Location::file(&request.config.lockfile),
             "the lesson dependencies' lock file was updated; commit it",
         )),
         Ok(false) => {}
         Err(e) => outcome.diagnostics.push(Diagnostic::warning(
-            Location::file(&project.lockfile),
+            Location::file(&request.config.lockfile),
             format!("cannot update the lock file: {e}"),
         )),
     }
@@ -660,7 +747,10 @@ fn judge(
             return fail(
                 outcome,
                 block.fence.clone(),
-                "the block printed more than 64 MiB and was stopped".into(),
+                format!(
+                    "the block printed more than {} MiB and was stopped",
+                    OUTPUT_HARD_LIMIT >> 20
+                ),
             );
         }
         _ if output.out_of_memory() => {
@@ -709,13 +799,33 @@ fn judge(
             return fail(outcome, location, message);
         }
     }
+    match &output.figure_problem {
+        Some(FigureProblem::TooMany { count }) => {
+            return fail(
+                outcome,
+                block.fence.clone(),
+                format!(
+                    "the block wrote {count} figures; a block may write at most {} (execute.max_figures)",
+                    request.config.max_figures
+                ),
+            );
+        }
+        Some(FigureProblem::TooLarge { name, bytes }) => {
+            return fail(
+                outcome,
+                block.fence.clone(),
+                format!(
+                    "figure {name} is {} KiB; a figure may be at most {} KiB (execute.max_figure_kib)",
+                    bytes.div_ceil(1024),
+                    request.config.max_figure_kib
+                ),
+            );
+        }
+        None => {}
+    }
     let mut figures = Vec::new();
     let mut bytes = Vec::new();
-    for (name, content) in output.files {
-        let lower = name.to_ascii_lowercase();
-        if !(lower.ends_with(".svg") || lower.ends_with(".png")) {
-            continue;
-        }
+    for (name, content) in output.figures {
         match cache.store_figure(&name, &content) {
             Ok(figure) => {
                 figures.push(figure);
@@ -762,7 +872,9 @@ fn store(
     figures: Vec<Vec<u8>>,
     outcome: &mut Outcome,
 ) {
-    if let Err(e) = cache.put(&item.key, &result) {
+    if let Some(key) = &item.key
+        && let Err(e) = cache.put(key, &result)
+    {
         outcome.diagnostics.push(Diagnostic::warning(
             item.block.fence.clone(),
             format!("cannot cache the result: {e}"),

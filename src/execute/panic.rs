@@ -129,28 +129,24 @@ fn rewrite_line(
     line
 }
 
-/// Drops the build machine's own prefixes from library paths, so pages do not show them:
-/// `/home/x/.cargo/registry/src/index.crates.io-abc/burn-0.22/src/a.rs` becomes
-/// `burn-0.22/src/a.rs`, and `/rustc/<hash>/library/...` becomes `library/...`.
+/// Drops the prefix under which the standard library was built from its paths, so pages show
+/// `library/core/src/...` rather than `/rustc/<commit>/library/core/src/...`. (Registry paths
+/// are remapped by the compiler itself; see `project::rustflags`.)
 fn shorten_paths(line: &str) -> String {
-    let mut out = line.to_string();
-    while let Some(at) = out.find("/.cargo/registry/src/") {
-        let start = out[..at].rfind([' ', '(', '\t']).map_or(0, |i| i + 1);
-        let after = at + "/.cargo/registry/src/".len();
-        let end = out[after..].find('/').map_or(out.len(), |i| after + i + 1);
-        out.replace_range(start..end, "");
-    }
-    while let Some(at) = out.find("/rustc/") {
-        let after = at + "/rustc/".len();
-        let hash_end = out[after..].find('/').map_or(out.len(), |i| after + i + 1);
-        if !out[after..hash_end.saturating_sub(1)]
-            .bytes()
-            .all(|b| b.is_ascii_hexdigit())
-        {
-            break;
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(at) = rest.find("/rustc/") {
+        let after = &rest[at + "/rustc/".len()..];
+        let hash_len = after.bytes().take_while(u8::is_ascii_hexdigit).count();
+        if hash_len >= 7 && after[hash_len..].starts_with('/') {
+            out.push_str(&rest[..at]);
+            rest = &after[hash_len + 1..];
+        } else {
+            out.push_str(&rest[..at + "/rustc/".len()]);
+            rest = after;
         }
-        out.replace_range(at..hash_end, "");
     }
+    out.push_str(rest);
     out
 }
 
@@ -206,17 +202,25 @@ note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose bac
     fn machine_paths_are_shortened() {
         assert_eq!(
             shorten_paths(
-                "panicked at /root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/burn-tensor-0.22.1/src/x.rs:5:9:"
-            ),
-            "panicked at burn-tensor-0.22.1/src/x.rs:5:9:"
-        );
-        assert_eq!(
-            shorten_paths(
                 "--> /rustc/59807616e1fa2540724bfbac14d7976d7e4a3860/library/core/src/ops/arith.rs:99:8"
             ),
             "--> library/core/src/ops/arith.rs:99:8"
         );
         assert_eq!(shorten_paths("plain"), "plain");
+        // Lines that only look like the prefix are kept, and never break the shortening.
+        for line in [
+            "see /rustc/",
+            "/rustc/",
+            "/rustc/xyz/a",
+            "/rustc/abc",
+            "a /rustc//b",
+        ] {
+            assert_eq!(shorten_paths(line), line);
+        }
+        assert_eq!(
+            shorten_paths("/rustc/0123456789abcdef/x.rs and /rustc/"),
+            "x.rs and /rustc/"
+        );
     }
 
     #[test]

@@ -1,16 +1,21 @@
 //! The generated cargo project the lessons compile in: a manifest with the site's dependencies
 //! and a fixed profile (dependencies optimized, lesson code quick to build), the committed lock
-//! file, one source file per binary, and `cargo build` with its JSON messages read back.
+//! file, one source file per binary, and `cargo build` with its JSON messages read back. Cargo
+//! runs contained (its own PID namespace, so stopping it stops every rustc), under a
+//! wall-clock limit, with the machine's registry paths remapped out of every message.
 
 use std::collections::HashMap;
 use std::fs;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
 use serde_json::Value;
 
 use super::progress::Reporter;
+use super::sandbox::Jail;
 use crate::config::ExecuteConfig;
 
 /// Settled once: changing dependency settings rebuilds every dependency (minutes), so these
@@ -66,6 +71,17 @@ pub struct BuildOutput {
     pub messages: HashMap<String, Vec<CompilerMessage>>,
     /// Cargo's own error output when it failed before compiling (network, lock, manifest).
     pub cargo_error: Option<String>,
+    /// Whether cargo ran past its wall-clock limit and was stopped.
+    pub timed_out: bool,
+}
+
+/// How one cargo invocation runs.
+#[derive(Clone, Copy, Debug)]
+pub struct BuildRules {
+    /// Use the lock file as it is (`--locked`): a lock that needs changing is an error.
+    pub locked: bool,
+    /// Wall-clock limit of the whole invocation.
+    pub timeout: Duration,
 }
 
 impl Project {
@@ -138,12 +154,25 @@ impl Project {
         if fs::read_to_string(&self.lockfile).ok().as_deref() == Some(lock.as_str()) {
             return Ok(false);
         }
-        fs::write(&self.lockfile, lock)?;
+        // Written whole under a temporary name, then renamed: never half a lock file.
+        let dir = self
+            .lockfile
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let mut file = tempfile::NamedTempFile::new_in(dir)?;
+        std::io::Write::write_all(&mut file, lock.as_bytes())?;
+        file.persist(&self.lockfile).map_err(|e| e.error)?;
         Ok(true)
     }
 
     /// Builds the named binaries in one cargo run, going on past failures.
-    pub fn build(&self, bins: &[String], reporter: &Reporter) -> std::io::Result<BuildOutput> {
+    pub fn build(
+        &self,
+        bins: &[String],
+        rules: BuildRules,
+        reporter: &Reporter,
+    ) -> std::io::Result<BuildOutput> {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let mut command = Command::new(cargo);
         command
@@ -153,14 +182,37 @@ impl Project {
             .arg("--target-dir")
             .arg(&self.target_dir)
             .args(["--keep-going", "--message-format=json", "--color", "never"])
+            .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
+        if rules.locked {
+            command.arg("--locked");
+        }
         for bin in bins {
             command.arg("--bin").arg(bin);
         }
         clean_cargo_environment(&mut command);
-        let mut child = command.spawn()?;
-        let stderr = child.stderr.take().expect("piped");
+        command.env("CARGO_ENCODED_RUSTFLAGS", rustflags());
+        // Cargo needs the network (to fetch crates) and writes its caches, so only its process
+        // tree is contained: ending it ends every rustc and build script it started.
+        let jail = Jail {
+            pid_namespace: true,
+            ..Jail::default()
+        };
+        let mut child = jail.spawn(&mut command)?;
+        let (finished, watchdog) = mpsc::channel::<()>();
+        let killer = child.killer();
+        let timer = std::thread::spawn(move || {
+            let expired = matches!(
+                watchdog.recv_timeout(rules.timeout),
+                Err(mpsc::RecvTimeoutError::Timeout)
+            );
+            if expired {
+                killer.kill();
+            }
+            expired
+        });
+        let stderr = child.child.stderr.take().expect("piped");
         let reporter_lines = reporter.clone();
         let stderr_thread = std::thread::spawn(move || {
             let mut text = String::new();
@@ -172,7 +224,8 @@ impl Project {
             text
         });
         let mut output = BuildOutput::default();
-        let stdout = child.stdout.take().expect("piped");
+        let stdout = child.child.stdout.take().expect("piped");
+
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
             let Ok(value) = serde_json::from_str::<Value>(&line) else {
                 continue;
@@ -196,12 +249,53 @@ impl Project {
             }
         }
         let status = child.wait()?;
+        let _ = finished.send(());
+        output.timed_out = timer.join().unwrap_or(false);
         let stderr = stderr_thread.join().unwrap_or_default();
         let compiled_something = !output.messages.is_empty() || !output.executables.is_empty();
-        if !status.success() && !compiled_something {
+        if !status.success() && !compiled_something && !output.timed_out {
             output.cargo_error = Some(stderr);
         }
         Ok(output)
+    }
+}
+
+/// The compiler flags of the lesson programs: the caller's own, and the machine's cargo
+/// registry folders remapped so that messages and panics name `burn-0.22.1/src/...`, the same
+/// on every machine.
+fn rustflags() -> String {
+    let mut flags: Vec<String> = match std::env::var("CARGO_ENCODED_RUSTFLAGS") {
+        Ok(encoded) if !encoded.is_empty() => encoded.split('\x1f').map(String::from).collect(),
+        _ => std::env::var("RUSTFLAGS")
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(String::from)
+            .collect(),
+    };
+    if let Some(home) = cargo_home() {
+        let mut sources: Vec<PathBuf> = fs::read_dir(home.join("registry").join("src"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|entry| entry.path())
+            .collect();
+        sources.sort();
+        for source in sources {
+            flags.push(format!("--remap-path-prefix={}/=", source.display()));
+        }
+        flags.push(format!(
+            "--remap-path-prefix={}/=git/",
+            home.join("git").join("checkouts").display()
+        ));
+    }
+    flags.join("\x1f")
+}
+
+/// Cargo's home folder, where the registry's sources are unpacked.
+fn cargo_home() -> Option<PathBuf> {
+    match std::env::var_os("CARGO_HOME") {
+        Some(home) => Some(PathBuf::from(home)),
+        None => std::env::home_dir().map(|home| home.join(".cargo")),
     }
 }
 
@@ -220,6 +314,8 @@ fn clean_cargo_environment(command: &mut Command) {
                     | "CARGO_TARGET_TMPDIR"
                     | "CARGO_TARGET_DIR"
                     | "CARGO_BUILD_TARGET_DIR"
+                    | "CARGO_BUILD_TARGET"
+                    | "RUSTFLAGS"
                     | "CARGO_RUSTC_CURRENT_DIR"
             );
         if leaks {

@@ -1,14 +1,20 @@
-//! Running one block: its binary in a fresh working directory, in its own process group, under
-//! a wall-clock limit (the whole group is killed), a memory limit and a file-size limit, with
-//! stdout and stderr drained in full but kept only up to a cap, and the figures it wrote.
+//! Running one block: its binary in a fresh private folder (a working directory, a HOME and a
+//! TMPDIR of its own) under a [`Jail`] (its own PID namespace, no network, writes only in its
+//! folder), with a clean environment, a wall-clock limit (everything it started is killed), a
+//! memory limit and a file-size limit. Standard output and error are drained but kept only up
+//! to a cap, and stop being waited for at the deadline; the figures it wrote are read back
+//! within the figure limits.
 
+use std::collections::BTreeMap;
 use std::io::Read;
-use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
+
+use super::sandbox::{Contained, Jail, ResourceLimits};
 
 /// Limits a run is held to.
 #[derive(Clone, Copy, Debug)]
@@ -25,6 +31,19 @@ pub struct Limits {
     pub output_hard: usize,
     /// Largest file the program may write.
     pub file_size: u64,
+    /// Most figures (`.svg` and `.png` files) read back.
+    pub max_figures: usize,
+    /// Largest figure read back, in bytes.
+    pub max_figure_bytes: u64,
+}
+
+/// How a block's program is started: its containment and environment.
+#[derive(Clone, Debug, Default)]
+pub struct Setting {
+    /// The containment (its writable folders are set per run).
+    pub jail: Jail,
+    /// Variables the program sees besides PATH, LANG, HOME, TMPDIR and the fixed ones.
+    pub env: BTreeMap<String, String>,
 }
 
 /// A captured stream.
@@ -49,6 +68,23 @@ pub enum Ending {
     TooMuchOutput,
 }
 
+/// Figures a run wrote beyond the limits: nothing of them is read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FigureProblem {
+    /// More figure files than allowed.
+    TooMany {
+        /// How many it wrote.
+        count: usize,
+    },
+    /// A figure file larger than allowed.
+    TooLarge {
+        /// Its path relative to the working directory.
+        name: String,
+        /// Its size in bytes.
+        bytes: u64,
+    },
+}
+
 /// What a run produced.
 #[derive(Clone, Debug)]
 pub struct RunOutput {
@@ -60,8 +96,11 @@ pub struct RunOutput {
     pub stderr: Captured,
     /// Wall-clock time.
     pub duration: Duration,
-    /// Files written in the working directory: path relative to it, and bytes.
-    pub files: Vec<(String, Vec<u8>)>,
+    /// Figures written in the working directory, in the order they were written: path
+    /// relative to it, and bytes.
+    pub figures: Vec<(String, Vec<u8>)>,
+    /// Why figures were not read back, when they broke the limits.
+    pub figure_problem: Option<FigureProblem>,
 }
 
 impl RunOutput {
@@ -72,121 +111,156 @@ impl RunOutput {
     }
 }
 
-/// Runs `program` with `args` in a new empty folder under `work_root`.
+/// The variables every program gets from kiln's own environment, when they are set.
+const INHERITED: &[&str] = &["PATH", "LANG", "LC_ALL"];
+
+/// Runs `program` with `args` in a new private folder under `work_root`.
 pub fn run(
     program: &Path,
     args: &[String],
     work_root: &Path,
     limits: Limits,
+    setting: &Setting,
 ) -> std::io::Result<RunOutput> {
     std::fs::create_dir_all(work_root)?;
-    let work = tempfile::Builder::new()
+    let private = tempfile::Builder::new()
         .prefix("run-")
         .tempdir_in(work_root)?;
+    let work = private.path().join("work");
+    let home = private.path().join("home");
+    let tmp = private.path().join("tmp");
+    for dir in [&work, &home, &tmp] {
+        std::fs::create_dir(dir)?;
+    }
     let mut command = Command::new(program);
     command
         .args(args)
-        .current_dir(work.path())
+        .current_dir(&work)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
+        .env_clear();
+    for name in INHERITED {
+        if let Some(value) = std::env::var_os(name) {
+            command.env(name, value);
+        }
+    }
+    command
+        .envs(&setting.env)
+        .env("HOME", &home)
+        .env("TMPDIR", &tmp)
         .env("RUST_BACKTRACE", "1")
         .env("NO_COLOR", "1")
-        .env("TERM", "dumb")
-        .process_group(0);
-    let memory = limits.memory;
-    let file_size = limits.file_size;
-    // SAFETY: the closure runs in the child between fork and exec and only calls setrlimit,
-    // which is async-signal-safe.
-    unsafe {
-        command.pre_exec(move || {
-            set_limit(libc::RLIMIT_DATA, memory)?;
-            set_limit(libc::RLIMIT_FSIZE, file_size)?;
-            set_limit(libc::RLIMIT_CORE, 0)?;
-            Ok(())
-        });
+        .env("TERM", "dumb");
+    let mut jail = setting.jail.clone();
+    if jail.writable.is_some() {
+        jail.writable = Some(vec![work.clone(), home.clone(), tmp.clone()]);
     }
+    jail.limits = Some(ResourceLimits {
+        memory: limits.memory,
+        file_size: limits.file_size,
+    });
     let started = Instant::now();
-    let mut child = command.spawn()?;
-    let pid = child.id() as i32;
+    let mut child = jail.spawn(&mut command)?;
     let (tx, rx) = mpsc::channel::<usize>();
-    let stdout = drain(
-        child.stdout.take().expect("piped"),
+    let stdout = Drain::start(
+        child.child.stdout.take().expect("piped"),
         limits.output,
         tx.clone(),
     );
-    let stderr = drain(child.stderr.take().expect("piped"), limits.errors, tx);
-    let ending = wait(&mut child, pid, started, limits, &rx)?;
+    let stderr = Drain::start(child.child.stderr.take().expect("piped"), limits.errors, tx);
+    let ending = wait(&mut child, started, limits, &rx)?;
     let duration = started.elapsed();
-    let stdout = stdout.join().unwrap_or_default();
-    let stderr = stderr.join().unwrap_or_default();
-    let files = collect_files(work.path(), limits.file_size);
+    // Whatever the program left behind is gone with it; a stream still open after the
+    // deadline belongs to nothing that may keep the build waiting.
+    let deadline = Instant::now() + Duration::from_millis(500).min(limits.timeout);
+    let stdout = stdout.finish(deadline);
+    let stderr = stderr.finish(deadline);
+    let (figures, figure_problem) = match collect_figures(&work, limits) {
+        Ok(figures) => (figures, None),
+        Err(problem) => (Vec::new(), Some(problem)),
+    };
     Ok(RunOutput {
         ending,
         stdout,
         stderr,
         duration,
-        files,
+        figures,
+        figure_problem,
     })
 }
 
-fn set_limit(resource: libc::__rlimit_resource_t, value: u64) -> std::io::Result<()> {
-    let limit = libc::rlimit {
-        rlim_cur: value,
-        rlim_max: value,
-    };
-    // SAFETY: a plain system call with a valid pointer to a local value.
-    if unsafe { libc::setrlimit(resource, &limit) } != 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    Ok(())
+/// A stream read to its end on its own thread, keeping the first bytes.
+struct Drain {
+    kept: Arc<Mutex<(Vec<u8>, usize)>>,
+    done: mpsc::Receiver<()>,
 }
 
-/// Reads a stream to its end, keeping the first `keep` bytes and reporting every chunk's size.
-fn drain(
-    mut stream: impl Read + Send + 'static,
-    keep: usize,
-    sizes: mpsc::Sender<usize>,
-) -> thread::JoinHandle<Captured> {
-    thread::spawn(move || {
-        let mut kept = Vec::new();
-        let mut cut = 0;
-        let mut buffer = [0u8; 16 * 1024];
-        loop {
-            match stream.read(&mut buffer) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => {
-                    let room = keep.saturating_sub(kept.len());
-                    kept.extend_from_slice(&buffer[..n.min(room)]);
-                    cut += n.saturating_sub(room);
-                    let _ = sizes.send(n);
+impl Drain {
+    fn start(
+        mut stream: impl Read + Send + 'static,
+        keep: usize,
+        sizes: mpsc::Sender<usize>,
+    ) -> Self {
+        let kept = Arc::new(Mutex::new((Vec::new(), 0usize)));
+        let (done_tx, done) = mpsc::channel();
+        let shared = Arc::clone(&kept);
+        thread::spawn(move || {
+            let mut buffer = [0u8; 16 * 1024];
+            loop {
+                match stream.read(&mut buffer) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        let mut guard = shared.lock().unwrap_or_else(|p| p.into_inner());
+                        let room = keep.saturating_sub(guard.0.len());
+                        guard.0.extend_from_slice(&buffer[..n.min(room)]);
+                        guard.1 += n.saturating_sub(room);
+                        drop(guard);
+                        let _ = sizes.send(n);
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(_) => break,
                 }
+            }
+            let _ = done_tx.send(());
+        });
+        Self { kept, done }
+    }
+
+    /// What was read by the time the stream ended, or by `deadline` if it is still open.
+    fn finish(self, deadline: Instant) -> Captured {
+        let _ = self
+            .done
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()));
+        let (bytes, cut) =
+            std::mem::take(&mut *self.kept.lock().unwrap_or_else(|p| p.into_inner()));
+        captured(bytes, cut)
+    }
+}
+
+/// The kept bytes as text, without a cut UTF-8 character or colour codes.
+fn captured(kept: Vec<u8>, mut cut: usize) -> Captured {
+    let text = match String::from_utf8(kept) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            if bytes.len() - valid < 4 && cut > 0 {
+                cut += bytes.len() - valid;
+                String::from_utf8_lossy(&bytes[..valid]).into_owned()
+            } else {
+                String::from_utf8_lossy(&bytes).into_owned()
             }
         }
-        // Do not cut a UTF-8 character in half.
-        let text = match String::from_utf8(kept) {
-            Ok(text) => text,
-            Err(e) => {
-                let valid = e.utf8_error().valid_up_to();
-                let bytes = e.into_bytes();
-                if bytes.len() - valid < 4 && cut > 0 {
-                    cut += bytes.len() - valid;
-                    String::from_utf8_lossy(&bytes[..valid]).into_owned()
-                } else {
-                    String::from_utf8_lossy(&bytes).into_owned()
-                }
-            }
-        };
-        let text =
-            String::from_utf8_lossy(&strip_ansi_escapes::strip(text.as_bytes())).into_owned();
-        Captured { text, cut }
-    })
+    };
+    let text = String::from_utf8_lossy(&strip_ansi_escapes::strip(text.as_bytes())).into_owned();
+    Captured { text, cut }
 }
 
-/// Waits for the child, killing its whole process group past the deadline or output limit.
+/// Waits for the child, killing it and everything it started past the deadline or the output
+/// limit.
 fn wait(
-    child: &mut Child,
-    pid: i32,
+    child: &mut Contained,
     started: Instant,
     limits: Limits,
     sizes: &mpsc::Receiver<usize>,
@@ -194,8 +268,6 @@ fn wait(
     let mut printed = 0usize;
     loop {
         if let Some(status) = child.try_wait()? {
-            // Take down anything it left running in its group.
-            kill_group(pid);
             return Ok(match (status.code(), status.signal()) {
                 (Some(code), _) => Ending::Exited(code),
                 (None, Some(signal)) => Ending::Signalled(signal),
@@ -204,8 +276,8 @@ fn wait(
         }
         let elapsed = started.elapsed();
         if elapsed >= limits.timeout {
-            kill_group(pid);
-            let _ = child.wait();
+            child.kill();
+            child.wait()?;
             return Ok(Ending::TimedOut);
         }
         let slice = (limits.timeout - elapsed).min(Duration::from_millis(5));
@@ -213,38 +285,46 @@ fn wait(
             printed += n;
             printed += sizes.try_iter().sum::<usize>();
             if printed > limits.output_hard {
-                kill_group(pid);
-                let _ = child.wait();
+                child.kill();
+                child.wait()?;
                 return Ok(Ending::TooMuchOutput);
             }
         }
     }
 }
 
-fn kill_group(pid: i32) {
-    // SAFETY: sending a signal to a process group we created; failure (already gone) is fine.
-    unsafe {
-        libc::killpg(pid, libc::SIGKILL);
-    }
+/// Whether a file name is a figure kiln shows.
+pub fn is_figure(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".svg") || lower.ends_with(".png")
 }
 
-/// Every regular file under `dir`, by relative path, in the order they were written, skipping
-/// ones that reached `limit`.
-fn collect_files(dir: &Path, limit: u64) -> Vec<(String, Vec<u8>)> {
-    let mut files = Vec::new();
+/// The figures under `dir`, by relative path, in the order they were written; other files are
+/// never read. Too many figures, or one too large, is a problem and nothing is read.
+fn collect_figures(dir: &Path, limits: Limits) -> Result<Vec<(String, Vec<u8>)>, FigureProblem> {
+    let mut found = Vec::new();
     for entry in walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .follow_links(false)
     {
         let Ok(entry) = entry else { continue };
-        if !entry.file_type().is_file() {
+        if !entry.file_type().is_file() || !is_figure(&entry.file_name().to_string_lossy()) {
             continue;
         }
         let Ok(metadata) = entry.metadata() else {
             continue;
         };
-        if metadata.len() >= limit {
-            continue;
+        let rel: PathBuf = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .to_path_buf();
+        let name = rel.to_string_lossy().replace('\\', "/");
+        if metadata.len() > limits.max_figure_bytes {
+            return Err(FigureProblem::TooLarge {
+                name,
+                bytes: metadata.len(),
+            });
         }
         // File times are coarse (a clock tick), so files written in the same tick are ordered
         // by inode number, which the filesystem hands out in creation order.
@@ -252,20 +332,16 @@ fn collect_files(dir: &Path, limit: u64) -> Vec<(String, Vec<u8>)> {
             metadata.modified().ok(),
             std::os::unix::fs::MetadataExt::ino(&metadata),
         );
-        let rel: PathBuf = entry
-            .path()
-            .strip_prefix(dir)
-            .unwrap_or(entry.path())
-            .to_path_buf();
-        if let Ok(bytes) = std::fs::read(entry.path()) {
-            files.push((written, rel.to_string_lossy().replace('\\', "/"), bytes));
-        }
+        found.push((written, name, entry.path().to_path_buf()));
     }
-    files.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-    files
+    if found.len() > limits.max_figures {
+        return Err(FigureProblem::TooMany { count: found.len() });
+    }
+    found.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    Ok(found
         .into_iter()
-        .map(|(_, name, bytes)| (name, bytes))
-        .collect()
+        .filter_map(|(_, name, path)| Some((name, std::fs::read(path).ok()?)))
+        .collect())
 }
 
 #[cfg(test)]
@@ -280,30 +356,58 @@ mod tests {
             errors: 64,
             output_hard: 1 << 20,
             file_size: 1 << 20,
+            max_figures: 4,
+            max_figure_bytes: 1000,
         }
     }
 
-    fn sh(script: &str, limits: Limits) -> RunOutput {
+    fn contained() -> Setting {
+        Setting {
+            jail: Jail {
+                pid_namespace: true,
+                no_network: true,
+                writable: Some(Vec::new()),
+                limits: None,
+            },
+            env: BTreeMap::from([("GIVEN".to_string(), "by-config".to_string())]),
+        }
+    }
+
+    fn sh_in(script: &str, limits: Limits, setting: &Setting) -> RunOutput {
         let work = tempfile::tempdir().unwrap();
         run(
             Path::new("/bin/sh"),
             &["-c".into(), script.into()],
             work.path(),
             limits,
+            setting,
         )
         .unwrap()
     }
 
+    fn sh(script: &str, limits: Limits) -> RunOutput {
+        sh_in(script, limits, &Setting::default())
+    }
+
+    /// Whether a process whose command line contains `needle` is running.
+    fn running(needle: &str) -> bool {
+        std::fs::read_dir("/proc").unwrap().flatten().any(|entry| {
+            std::fs::read(entry.path().join("cmdline"))
+                .is_ok_and(|c| String::from_utf8_lossy(&c).contains(needle))
+        })
+    }
+
     #[test]
-    fn captures_streams_exit_code_and_files() {
+    fn captures_streams_exit_code_and_figures() {
         let out = sh(
-            "echo out; echo err >&2; printf '<svg/>' > plot.svg; exit 3",
+            "echo out; echo err >&2; printf '<svg/>' > plot.svg; echo data > data.csv; exit 3",
             limits(),
         );
         assert_eq!(out.ending, Ending::Exited(3));
         assert_eq!(out.stdout.text, "out\n");
         assert_eq!(out.stderr.text, "err\n");
-        assert_eq!(out.files, [("plot.svg".to_string(), b"<svg/>".to_vec())]);
+        assert_eq!(out.figures, [("plot.svg".to_string(), b"<svg/>".to_vec())]);
+        assert_eq!(out.figure_problem, None);
     }
 
     #[test]
@@ -326,13 +430,96 @@ mod tests {
         let work = tempfile::tempdir().unwrap();
         let marker = work.path().join("child-survived");
         let script = format!("(sleep 2; touch {}) & sleep 30", marker.display());
-        let out = run(Path::new("/bin/sh"), &["-c".into(), script], work.path(), l).unwrap();
+        let out = run(
+            Path::new("/bin/sh"),
+            &["-c".into(), script],
+            work.path(),
+            l,
+            &Setting::default(),
+        )
+        .unwrap();
         assert_eq!(out.ending, Ending::TimedOut);
         std::thread::sleep(Duration::from_millis(2500));
         assert!(
             !marker.exists(),
             "the background child was killed with its group"
         );
+    }
+
+    #[test]
+    fn a_child_that_leaves_the_group_ends_with_the_block() {
+        if !super::super::sandbox::probe().pid_namespace {
+            eprintln!("no PID namespace on this machine: nothing to test");
+            return;
+        }
+        // setsid puts the child in a new session and group, out of reach of a group kill,
+        // and it holds the block's stdout open.
+        let out = sh_in("setsid sleep 86421 & echo started", limits(), &contained());
+        assert_eq!(out.ending, Ending::Exited(0));
+        assert_eq!(out.stdout.text, "started\n");
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(!running("86421"), "the detached child outlived its block");
+
+        let mut l = limits();
+        l.timeout = Duration::from_millis(300);
+        let started = Instant::now();
+        let out = sh_in("setsid sleep 86422 & sleep 30", l, &contained());
+        assert_eq!(out.ending, Ending::TimedOut);
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "the build did not hang"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(!running("86422"), "the detached child outlived the timeout");
+    }
+
+    #[test]
+    fn an_escaped_child_holding_stdout_does_not_hang_the_run() {
+        // Without any namespace, a child in its own session survives the group kill and
+        // keeps the pipe open; the run still ends at its deadline.
+        let mut l = limits();
+        l.timeout = Duration::from_millis(300);
+        let started = Instant::now();
+        let out = sh("setsid sleep 86423 & sleep 30", l);
+        assert_eq!(out.ending, Ending::TimedOut);
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "the run waited for the escapee"
+        );
+        let _ = Command::new("pkill").args(["-f", "sleep 86423"]).status();
+    }
+
+    #[test]
+    fn writes_stay_in_the_blocks_folder() {
+        if !super::super::sandbox::probe().landlock_fs {
+            eprintln!("no Landlock on this machine: nothing to test");
+            return;
+        }
+        let outside = tempfile::tempdir().unwrap();
+        let script = format!(
+            "echo in > inside.svg && echo home > $HOME/h && echo tmp > $TMPDIR/t && echo null > /dev/null && echo ok; \
+             echo out > {0}/escaped 2>/dev/null || echo refused; \
+             echo up > ../../escaped-up 2>/dev/null || echo refused-up",
+            outside.path().display()
+        );
+        let out = sh_in(&script, limits(), &contained());
+        assert_eq!(out.stdout.text, "ok\nrefused\nrefused-up\n", "{out:?}");
+        assert!(!outside.path().join("escaped").exists());
+        assert_eq!(out.figures.len(), 1);
+    }
+
+    #[test]
+    fn the_environment_is_an_allowlist() {
+        // cargo sets CARGO_PKG_NAME for every test process; the block must not see it.
+        let out = sh_in(
+            "echo \"${CARGO_PKG_NAME:-hidden} $GIVEN ${HOME#/} ${PATH:+path}\"",
+            limits(),
+            &contained(),
+        );
+        let text = out.stdout.text.trim();
+        assert!(text.starts_with("hidden by-config "), "{text}");
+        assert!(text.ends_with(" path"), "{text}");
+        assert!(text.contains("/home"), "a HOME of its own: {text}");
     }
 
     #[test]
@@ -348,45 +535,47 @@ mod tests {
         let mut l = limits();
         l.memory = 64 << 20;
         l.errors = 4096;
-        let work = tempfile::tempdir().unwrap();
-        let script = "x = bytearray(200_000_000); print(len(x))";
-        let out = run(
-            Path::new("python3"),
-            &["-c".into(), script.into()],
-            work.path(),
-            l,
-        )
-        .unwrap();
+        // dd allocates its block buffer up front and reports that it cannot.
+        let out = sh("dd if=/dev/zero of=/dev/null bs=200M count=1", l);
         assert_ne!(out.ending, Ending::Exited(0), "{out:?}");
-        assert!(out.stderr.text.contains("MemoryError"), "{out:?}");
+        assert!(out.stderr.text.contains("memory exhausted"), "{out:?}");
     }
 
     #[test]
-    fn files_come_in_the_order_they_were_written() {
+    fn figures_come_in_the_order_they_were_written() {
         let out = sh(
             "echo b > zeta.svg; sleep 0.05; echo a > alpha.svg",
             limits(),
         );
-        let names: Vec<_> = out.files.iter().map(|(n, _)| n.as_str()).collect();
+        let names: Vec<_> = out.figures.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["zeta.svg", "alpha.svg"]);
         // Within one clock tick too.
         let out = sh(
             "echo 1 > zz.svg; echo 2 > mm.svg; echo 3 > aa.svg",
             limits(),
         );
-        let names: Vec<_> = out.files.iter().map(|(n, _)| n.as_str()).collect();
+        let names: Vec<_> = out.figures.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["zz.svg", "mm.svg", "aa.svg"]);
     }
 
     #[test]
-    fn big_files_are_not_collected() {
-        let mut l = limits();
-        l.file_size = 1000;
+    fn figures_beyond_the_limits_are_problems_and_not_read() {
         let out = sh(
-            "head -c 500 /dev/zero > small.bin; head -c 5000 /dev/zero > big.bin; true",
-            l,
+            "for i in 1 2 3 4 5; do echo $i > f$i.svg; done; head -c 5000 /dev/zero > big.bin",
+            limits(),
         );
-        let names: Vec<_> = out.files.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names, ["small.bin"]);
+        assert_eq!(
+            out.figure_problem,
+            Some(FigureProblem::TooMany { count: 5 })
+        );
+        assert!(out.figures.is_empty());
+        let out = sh("head -c 5000 /dev/zero > big.png", limits());
+        assert_eq!(
+            out.figure_problem,
+            Some(FigureProblem::TooLarge {
+                name: "big.png".into(),
+                bytes: 5000
+            })
+        );
     }
 }

@@ -28,6 +28,9 @@ pub fn serve(options: Options, bind: &str, port: u16, open: bool) -> Result<(), 
     let mut first_error = None;
     let files = match site::build(&options, &mut session) {
         Ok(report) => {
+            for notice in &report.notices {
+                eprintln!("note: {notice}");
+            }
             for warning in &report.warnings {
                 eprintln!("{warning}");
             }

@@ -92,12 +92,21 @@ pub struct Session {
     /// Each page's last Markdown pass, by page URL, with the hash of everything it read: a
     /// rebuild re-renders only the pages whose source (or the set of linkable pages) changed.
     rendered: HashMap<String, (blake3::Hash, Rendered)>,
+    /// The compiler's `rustc -vV`, asked once per session.
+    toolchain: Option<String>,
 }
 
 impl Session {
     /// A session with nothing started yet.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    fn toolchain(&mut self) -> Result<&str, String> {
+        if self.toolchain.is_none() {
+            self.toolchain = Some(execute::toolchain()?);
+        }
+        Ok(self.toolchain.as_deref().expect("just set"))
     }
 
     fn math(&mut self, config: &MathConfig) -> &MathRenderer {
@@ -132,6 +141,8 @@ pub struct Report {
     pub files: SiteFiles,
     /// Problems that did not fail the build.
     pub warnings: Vec<Diagnostic>,
+    /// What the build's output says once, such as protections this machine lacks.
+    pub notices: Vec<String>,
     /// Counts and timings.
     pub stats: Stats,
 }
@@ -247,8 +258,29 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
     diagnostics.extend(check_links(&pages, &rendered));
     phase("markdown");
 
-    // Math: every distinct formula, cached on disk.
+    // The compiler's version is part of every code result's key; asked once per session.
+    let any_code = config.execute.enabled
+        && rendered
+            .iter()
+            .any(|r| r.code_blocks.iter().any(|b| b.attrs.compiles()));
+    let toolchain = if any_code {
+        session.toolchain().map(str::to_string)
+    } else {
+        Ok(String::new())
+    };
+
+    // The caches and the generated lesson project belong to one kiln process at a time.
     let cache_dir = options.cache_dir();
+    let _cache_lock = std::fs::create_dir_all(&cache_dir)
+        .and_then(|()| crate::lock::exclusive(&cache_dir, "the site's caches"))
+        .map_err(|e| {
+            Failure::new(vec![Diagnostic::global(format!(
+                "cannot lock the cache folder {}: {e}",
+                cache_dir.display()
+            ))])
+        })?;
+
+    // Math: every distinct formula, cached on disk.
     let mut math_cache = MathCache::open(&cache_dir.join("math.cache"));
     let renderer = session.math(&config.math);
     let (math_problems, math_stats) =
@@ -290,15 +322,24 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
                 blocks: rendered.code_blocks.clone(),
             })
             .collect();
-        execute::execute(&execute::Request {
-            root,
-            config: &config.execute,
-            cache_dir: &cache_dir,
-            cargo_target_dir: options.cargo_target_dir.as_deref(),
-            pages: &blocks,
-            fresh: options.fresh,
-            progress: options.progress,
-        })
+        match toolchain {
+            Ok(toolchain) => execute::execute(&execute::Request {
+                root,
+                config: &config.execute,
+                cache_dir: &cache_dir,
+                cargo_target_dir: options.cargo_target_dir.as_deref(),
+                pages: &blocks,
+                fresh: options.fresh,
+                locked: options.mode == Mode::Check,
+                toolchain: &toolchain,
+                progress: options.progress,
+            }),
+            Err(message) => {
+                let mut outcome = execute::Outcome::default();
+                outcome.diagnostics.push(Diagnostic::global(message));
+                outcome
+            }
+        }
     } else {
         execute::Outcome::default()
     };
@@ -388,6 +429,7 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
         },
         files,
         warnings: diagnostics,
+        notices: exec.notices.clone(),
     })
 }
 

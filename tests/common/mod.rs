@@ -75,20 +75,37 @@ pub fn page(report: &Report, path: &str) -> String {
     String::from_utf8(bytes.to_vec()).unwrap()
 }
 
-/// Runs the `kiln` binary with `args` in `root`; returns success, stdout and stderr.
-pub fn kiln(root: &Path, args: &[&str]) -> (bool, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_kiln"))
+/// The `kiln` binary, to run in `root` with its caches inside it and the shared target folder.
+pub fn kiln_command(root: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_kiln"));
+    command
         .args(args)
         .current_dir(root)
         .env("KILN_CACHE_DIR", root.join(".cache"))
-        .env("KILN_CARGO_TARGET_DIR", shared_target())
-        .output()
-        .expect("running kiln");
+        .env("KILN_CARGO_TARGET_DIR", shared_target());
+    command
+}
+
+/// Runs the `kiln` binary with `args` in `root`; returns success, stdout and stderr.
+pub fn kiln(root: &Path, args: &[&str]) -> (bool, String, String) {
+    let output = kiln_command(root, args).output().expect("running kiln");
     (
         output.status.success(),
         String::from_utf8_lossy(&output.stdout).into_owned(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
+}
+
+/// Whether a process whose command line contains `needle` is running (zombies, which have
+/// no command line, do not count).
+pub fn process_running(needle: &str) -> bool {
+    fs::read_dir("/proc").unwrap().flatten().any(|entry| {
+        fs::read(entry.path().join("cmdline")).is_ok_and(|c| {
+            String::from_utf8_lossy(&c)
+                .replace('\0', " ")
+                .contains(needle)
+        })
+    })
 }
 
 /// Every file under `dir` with its bytes, by relative path.
