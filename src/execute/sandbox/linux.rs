@@ -312,4 +312,63 @@ mod tests {
         assert!(namespaces(true, false, true).contains(CloneFlags::CLONE_NEWUSER));
         assert!(!namespaces(true, true, false).contains(CloneFlags::CLONE_NEWUSER));
     }
+
+    /// Run as root, re-runs itself as `nobody` (with `setpriv`), where the namespaces need a
+    /// user namespace: the block must still be the first process of its own PID namespace.
+    #[test]
+    fn unprivileged_users_get_namespaces_through_a_user_namespace() {
+        const INNER: &str = "KILN_TEST_UNPRIVILEGED";
+        if std::env::var_os(INNER).is_some() {
+            let available = super::super::probe();
+            assert!(
+                available.user_namespace && available.pid_namespace && available.net_namespace,
+                "{available}"
+            );
+            let mut command = Command::new("/bin/sh");
+            command
+                .args(["-c", "echo $$; id -u"])
+                .stdout(std::process::Stdio::piped());
+            let jail = Jail {
+                pid_namespace: true,
+                no_network: true,
+                writable: None,
+                limits: None,
+            };
+            let mut contained = jail.spawn(&mut command).unwrap();
+            let mut out = String::new();
+            std::io::Read::read_to_string(&mut contained.child.stdout.take().unwrap(), &mut out)
+                .unwrap();
+            assert!(contained.wait().unwrap().success());
+            assert_eq!(out, "1\n65534\n", "pid 1 of its namespace, still nobody");
+            return;
+        }
+        let can = |args: &[&str]| {
+            Command::new("setpriv")
+                .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .args(args)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        };
+        if !nix::unistd::getuid().is_root()
+            || !can(&["unshare", "--user", "--pid", "--fork", "true"])
+        {
+            eprintln!("not root, or no unprivileged user namespaces here: nothing to test");
+            return;
+        }
+        let exe = std::env::current_exe().unwrap();
+        let status = Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&exe)
+            .args([
+                "--exact",
+                "execute::sandbox::linux::tests::unprivileged_users_get_namespaces_through_a_user_namespace",
+                "--nocapture",
+            ])
+            .env(INNER, "1")
+            .status()
+            .unwrap();
+        assert!(status.success(), "the unprivileged run failed");
+    }
 }
