@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::{Diagnostic, LineIndex, Location};
+use crate::toml_span::{self, Step};
 
 /// The whole `config.toml`.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
@@ -295,8 +296,13 @@ impl Config {
     }
 
     fn validate(&self, text: &str, path: &Path) -> Result<(), Diagnostic> {
-        let at_key =
-            |key: &str, message: String| Diagnostic::error(key_location(text, path, key), message);
+        let at = |steps: &[Step], message: String| {
+            Diagnostic::error(key_location(text, path, steps), message)
+        };
+        let at_key = |dotted: &str, message: String| {
+            let steps: Vec<Step> = dotted.split('.').map(Step::Key).collect();
+            at(&steps, message)
+        };
         if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
             return Err(at_key(
                 "base_url",
@@ -306,13 +312,13 @@ impl Config {
                 ),
             ));
         }
-        for link in &self.nav {
+        for (index, link) in self.nav.iter().enumerate() {
             let safe = link.url.starts_with('/')
                 || link.url.starts_with("https://")
                 || link.url.starts_with("http://");
             if !safe {
-                return Err(at_key(
-                    "url",
+                return Err(at(
+                    &[Step::Key("nav"), Step::Index(index), Step::Key("url")],
                     format!(
                         "navigation link {:?} must point to a site path (/...) or an http(s) URL, found {:?}",
                         link.name, link.url
@@ -322,28 +328,28 @@ impl Config {
         }
         if self.execute.timeout <= 0.0 || !self.execute.timeout.is_finite() {
             return Err(at_key(
-                "timeout",
+                "execute.timeout",
                 "`execute.timeout` must be a positive number of seconds".into(),
             ));
         }
         if self.execute.compile_timeout <= 0.0 || !self.execute.compile_timeout.is_finite() {
             return Err(at_key(
-                "compile_timeout",
+                "execute.compile_timeout",
                 "`execute.compile_timeout` must be a positive number of seconds".into(),
             ));
         }
         if self.execute.memory_limit_mib == 0 || self.execute.memory_limit_mib > (1 << 30) {
             return Err(at_key(
-                "memory_limit_mib",
+                "execute.memory_limit_mib",
                 "`execute.memory_limit_mib` must be between 1 and 1073741824 (MiB)".into(),
             ));
         }
         if self.execute.max_figures == 0 || self.execute.max_figure_kib == 0 {
             return Err(at_key(
                 if self.execute.max_figures == 0 {
-                    "max_figures"
+                    "execute.max_figures"
                 } else {
-                    "max_figure_kib"
+                    "execute.max_figure_kib"
                 },
                 "`execute.max_figures` and `execute.max_figure_kib` must be at least 1".into(),
             ));
@@ -353,8 +359,8 @@ impl Config {
                 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
                 && !name.as_bytes()[0].is_ascii_digit();
             if !valid || matches!(name.as_str(), "HOME" | "TMPDIR") {
-                return Err(at_key(
-                    name,
+                return Err(at(
+                    &[Step::Key("execute"), Step::Key("env"), Step::Key(name)],
                     format!(
                         "`execute.env` cannot set {name:?}: names are letters, digits and _, and HOME and TMPDIR are the block's own"
                     ),
@@ -363,20 +369,20 @@ impl Config {
         }
         if self.math.timeout <= 0.0 || !self.math.timeout.is_finite() {
             return Err(at_key(
-                "timeout",
+                "math.timeout",
                 "`math.timeout` must be a positive number of seconds".into(),
             ));
         }
         if self.structure.min_exercises > self.structure.max_exercises {
             return Err(at_key(
-                "min_exercises",
+                "structure.min_exercises",
                 "`structure.min_exercises` is larger than `structure.max_exercises`".into(),
             ));
         }
         for (name, expansion) in &self.math.macros {
             if !name.starts_with('\\') || expansion.is_empty() {
-                return Err(at_key(
-                    "macros",
+                return Err(at(
+                    &[Step::Key("math"), Step::Key("macros"), Step::Key(name)],
                     format!(
                         "math macro {name:?} must start with a backslash and expand to something"
                     ),
@@ -406,18 +412,15 @@ pub fn toml_error(text: &str, path: &Path, error: &toml::de::Error) -> Diagnosti
     Diagnostic::error(location, error.message().trim().to_string())
 }
 
-/// The location of the first line that assigns `key`, or the file when there is none.
-fn key_location(text: &str, path: &Path, key: &str) -> Location {
-    for (number, line) in text.lines().enumerate() {
-        let trimmed = line.trim_start();
-        if let Some(rest) = trimmed.strip_prefix(key)
-            && rest.trim_start().starts_with('=')
-        {
-            let col = line.len() - trimmed.len() + 1;
-            return Location::at(path, number + 1, col);
+/// The location of the key at `steps`, or the file when the text has no such key.
+fn key_location(text: &str, path: &Path, steps: &[Step]) -> Location {
+    match toml_span::offset(text, steps) {
+        Some(at) => {
+            let (line, col) = LineIndex::new(text).line_col(text, at);
+            Location::at(path, line, col)
         }
+        None => Location::file(path),
     }
-    Location::file(path)
 }
 
 #[cfg(test)]
@@ -458,6 +461,37 @@ mod tests {
         assert!(error.to_string().starts_with("config.toml:3:1:"), "{error}");
         let error = parse("[execute]\ntimeout = 0\n").unwrap_err();
         assert!(error.to_string().contains("execute.timeout"), "{error}");
+    }
+
+    #[test]
+    fn validation_points_at_the_key_in_its_own_table() {
+        // Both tables have a `timeout`; each error names its own line.
+        let text = "[math]\ntimeout = 5\n\n[execute]\ntimeout = 0\n";
+        assert!(
+            parse(text)
+                .unwrap_err()
+                .to_string()
+                .starts_with("config.toml:5:1:")
+        );
+        let text = "[math]\ntimeout = -1\n\n[execute]\ntimeout = 60\n";
+        assert!(
+            parse(text)
+                .unwrap_err()
+                .to_string()
+                .starts_with("config.toml:2:1:")
+        );
+        // The second of two navigation links.
+        let text = "[[nav]]\nname = \"a\"\nurl = \"/\"\n\n[[nav]]\nname = \"b\"\nurl = \"bad\"\n";
+        assert!(
+            parse(text)
+                .unwrap_err()
+                .to_string()
+                .starts_with("config.toml:7:1:")
+        );
+        // A macro in its `[math.macros]` table.
+        let text = "title = \"T\"\n\n[math.macros]\n\"R\" = \"x\"\n";
+        let error = parse(text).unwrap_err().to_string();
+        assert!(error.starts_with("config.toml:4:1:"), "{error}");
     }
 
     #[test]

@@ -99,21 +99,13 @@ impl DateValue {
     }
 }
 
-/// The 1-based line of the first line in the front matter that assigns `key`, for messages
-/// about a value that parsed but is not valid.
+/// The 1-based line of the front matter's `key`, for messages about a value that parsed but
+/// is not valid; the opening fence's line when there is no such key.
 pub fn key_line(text: &str, split: &Split, key: &str) -> usize {
     let index = LineIndex::new(text);
-    let mut offset = split.front_offset;
-    for line in split.front.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if let Some(rest) = trimmed.strip_prefix(key)
-            && rest.trim_start().starts_with('=')
-        {
-            return index.line_col(text, offset).0;
-        }
-        offset += line.len();
-    }
-    1
+    let offset = crate::toml_span::offset(split.front, &[crate::toml_span::Step::Key(key)])
+        .map_or(0, |at| split.front_offset + at);
+    index.line_col(text, offset).0
 }
 
 #[cfg(test)]

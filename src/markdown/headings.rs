@@ -16,6 +16,9 @@ pub struct Heading {
     pub text: String,
     /// The heading's inner HTML (may hold math placeholders until the page is filled).
     pub html: String,
+    /// The inner HTML without links and footnote references, for the table of contents,
+    /// whose entries are links themselves.
+    pub toc_html: String,
     /// 1-based line in the Markdown file.
     pub line: usize,
 }
@@ -48,6 +51,11 @@ pub struct IdAllocator {
 }
 
 impl IdAllocator {
+    /// Marks `id` as taken by something other than a heading (a code block, a footnote).
+    pub fn reserve(&mut self, id: String) {
+        self.taken.insert(id);
+    }
+
     /// Reserves `wanted`, or the first free numbered variant of it.
     pub fn allocate(&mut self, wanted: &str) -> String {
         if self.taken.insert(wanted.to_string()) {
@@ -83,5 +91,7 @@ mod tests {
         assert_eq!(ids.allocate("summary"), "summary-1");
         assert_eq!(ids.allocate("summary"), "summary-2");
         assert_eq!(ids.allocate("summary-1"), "summary-1-1");
+        ids.reserve("code-1".into());
+        assert_eq!(ids.allocate("code-1"), "code-1-1");
     }
 }

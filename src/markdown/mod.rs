@@ -60,6 +60,9 @@ pub struct Rendered {
     pub code_blocks: Vec<CodeBlock>,
     /// Links and images, for checking once every page is known.
     pub links: Vec<LinkRef>,
+    /// Ids on the page besides the headings': code blocks (`code-N`) and footnotes
+    /// (`fn-label`), which links may point at.
+    pub anchors: Vec<String>,
     /// Words of prose, for the reading time.
     pub words: usize,
     /// Problems found.
@@ -87,6 +90,11 @@ pub fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_MATH
+}
+
+/// The id of a footnote's definition.
+fn footnote_id(label: &str) -> String {
+    format!("fn-{label}")
 }
 
 /// Labels that turn a block quote into an answer the reader reveals.
@@ -130,6 +138,9 @@ struct Pass<'s> {
     quotes: Vec<bool>,
     /// Source range of the run of adjacent text events seen last, checked for stray `$$`.
     text_run: Option<Range<usize>>,
+    /// How many images are open: their alt text is an HTML attribute, so formulas in it stay
+    /// plain TeX.
+    images: usize,
 }
 
 impl<'s> Pass<'s> {
@@ -144,6 +155,7 @@ impl<'s> Pass<'s> {
             heading: None,
             quotes: Vec::new(),
             text_run: None,
+            images: 0,
         }
     }
 
@@ -169,7 +181,28 @@ impl<'s> Pass<'s> {
             .push(Diagnostic::warning(location, message));
     }
 
+    /// Reserves the ids of code blocks and footnotes before any heading takes one.
+    fn reserve_anchors(&mut self, events: &[(Event<'s>, Range<usize>)]) {
+        let blocks = events
+            .iter()
+            .filter(|(e, _)| matches!(e, Event::Start(Tag::CodeBlock(_))))
+            .count();
+        let footnotes = events.iter().filter_map(|(e, _)| match e {
+            Event::Start(Tag::FootnoteDefinition(label)) => Some(footnote_id(label)),
+            _ => None,
+        });
+        let anchors: Vec<String> = (1..=blocks)
+            .map(|n| format!("code-{n}"))
+            .chain(footnotes)
+            .collect();
+        for id in &anchors {
+            self.ids.reserve(id.clone());
+        }
+        self.out.anchors = anchors;
+    }
+
     fn run(&mut self, events: Vec<(Event<'s>, Range<usize>)>) {
+        self.reserve_anchors(&events);
         let mut i = 0;
         while i < events.len() {
             let (event, range) = events[i].clone();
@@ -262,12 +295,28 @@ impl<'s> Pass<'s> {
                     id,
                 }) => {
                     let dest_url = self.link(link_type, dest_url, range.start, true);
+                    self.images += 1;
                     self.events.push(Event::Start(Tag::Image {
                         link_type,
                         dest_url,
                         title,
                         id,
                     }));
+                }
+                Event::End(TagEnd::Image) => {
+                    self.images = self.images.saturating_sub(1);
+                    self.events.push(Event::End(TagEnd::Image));
+                }
+                // Footnote ids get a prefix of their own, so `[^summary]` and `## Summary`
+                // do not share an id.
+                Event::FootnoteReference(label) => {
+                    self.events
+                        .push(Event::FootnoteReference(footnote_id(&label).into()));
+                }
+                Event::Start(Tag::FootnoteDefinition(label)) => {
+                    self.events.push(Event::Start(Tag::FootnoteDefinition(
+                        footnote_id(&label).into(),
+                    )));
                 }
                 Event::Start(Tag::BlockQuote(kind)) => {
                     let label = reveal_label(&events[i..]);
@@ -318,6 +367,20 @@ impl<'s> Pass<'s> {
             return;
         };
         let inner_events = self.events.split_off(start);
+        let plain_events: Vec<Event> = inner_events
+            .iter()
+            .filter(|e| {
+                !matches!(
+                    e,
+                    Event::Start(Tag::Link { .. })
+                        | Event::End(TagEnd::Link)
+                        | Event::FootnoteReference(_)
+                )
+            })
+            .cloned()
+            .collect();
+        let mut toc_html = String::new();
+        pulldown_cmark::html::push_html(&mut toc_html, plain_events.into_iter());
         let mut inner = String::new();
         pulldown_cmark::html::push_html(&mut inner, inner_events.into_iter());
         let text = text.trim().to_string();
@@ -337,6 +400,7 @@ impl<'s> Pass<'s> {
             id,
             text,
             html: inner,
+            toc_html,
             line,
         });
     }
@@ -352,6 +416,11 @@ impl<'s> Pass<'s> {
         }
         if let Some(heading) = &mut self.heading {
             heading.3.push_str(&tex);
+        }
+        if self.images > 0 {
+            // Typeset math is markup, which an alt attribute cannot hold: keep the TeX.
+            self.events.push(Event::Text(tex));
+            return;
         }
         let slot = Slot::Math(self.out.formulas.len());
         self.out.formulas.push(Formula {

@@ -350,3 +350,49 @@ fn pathological_input_stays_fast_enough_to_finish() {
     let footnotes = "[^".repeat(10_000);
     let _ = render_body(&footnotes);
 }
+
+#[test]
+fn ids_are_unique_across_headings_code_blocks_and_footnotes() {
+    let body = "## Code 1\n\n```text\nx\n```\n\nSee the note.[^summary]\n\n## Summary\n\n[^summary]: The note.\n";
+    let rendered = render_body(body);
+    let out = html(body);
+    let ids: Vec<&str> = out
+        .split("id=\"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(ids.len(), unique.len(), "duplicate ids in {ids:?}");
+    assert!(
+        ids.contains(&"code-1") && ids.contains(&"code-1-1"),
+        "{ids:?}"
+    );
+    assert!(
+        ids.contains(&"summary") && ids.contains(&"fn-summary"),
+        "{ids:?}"
+    );
+    assert!(out.contains("href=\"#fn-summary\""), "{out}");
+    assert_eq!(rendered.anchors, ["code-1", "fn-summary"]);
+}
+
+#[test]
+fn math_in_an_image_description_stays_text_in_the_attribute() {
+    let out = html("![the curve $y = x^2$](fig.png)\n");
+    assert!(out.contains("alt=\"the curve y = x^2\""), "{out}");
+    assert!(render_body("![a $b$](fig.png)\n").formulas.is_empty());
+}
+
+#[test]
+fn the_table_of_contents_never_nests_links() {
+    let rendered = render_body("## See [the other post](02-q.md) and a note[^n]\n\n[^n]: Here.\n");
+    let heading = &rendered.headings[0];
+    assert!(heading.html.contains("<a href="), "{}", heading.html);
+    assert!(!heading.toc_html.contains("<a"), "{}", heading.toc_html);
+    assert!(
+        heading.toc_html.contains("See the other post and a note"),
+        "{}",
+        heading.toc_html
+    );
+}

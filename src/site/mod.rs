@@ -497,7 +497,7 @@ fn check_links(pages: &[PageSource], rendered: &[Rendered]) -> Vec<Diagnostic> {
     for (page, rendered) in pages.iter().zip(rendered) {
         let set = ids.entry(page.url.as_str()).or_default();
         set.extend(rendered.headings.iter().map(|h| h.id.clone()));
-        set.extend((1..=rendered.code_blocks.len()).map(|n| format!("code-{n}")));
+        set.extend(rendered.anchors.iter().cloned());
     }
     let mut problems = Vec::new();
     for (page, rendered) in pages.iter().zip(rendered) {
@@ -586,7 +586,7 @@ fn fill_page(
         .map(|h| TocEntry {
             level: h.level,
             id: h.id.clone(),
-            html: placeholder::fill(&h.html, &mut fill),
+            html: placeholder::fill(&h.toc_html, &mut fill),
         })
         .collect();
     Filled {
