@@ -137,13 +137,25 @@ impl fmt::Display for Diagnostic {
 pub struct Failure {
     /// All diagnostics, errors and warnings, sorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// What the build had done when it stopped (pages, formulas, blocks), when it got far
+    /// enough to count: `check` prints it with the errors.
+    pub summary: Option<String>,
 }
 
 impl Failure {
     /// Wraps diagnostics, sorting them by file, line and column.
     pub fn new(mut diagnostics: Vec<Diagnostic>) -> Self {
         sort(&mut diagnostics);
-        Self { diagnostics }
+        Self {
+            diagnostics,
+            summary: None,
+        }
+    }
+
+    /// The same failure with the summary of the work done.
+    pub fn with_summary(mut self, summary: String) -> Self {
+        self.summary = Some(summary);
+        self
     }
 
     /// The number of errors.

@@ -33,12 +33,12 @@ fn main() -> ExitCode {
                     }
                     eprintln!(
                         "{}",
-                        summary(&report, &format!("wrote {}", output.display()))
+                        report.stats.summary(&format!("wrote {}", output.display()))
                     );
                     ExitCode::SUCCESS
                 }
                 Err(failure) => {
-                    eprintln!("{failure}");
+                    print_failure(&failure);
                     eprintln!(
                         "The previous output in {} was left as it was.",
                         output.display()
@@ -52,7 +52,7 @@ fn main() -> ExitCode {
             match site::build(&options, &mut Session::new()) {
                 Ok(report) => {
                     print_warnings(&report);
-                    eprintln!("{}", summary(&report, "checked"));
+                    eprintln!("{}", report.stats.summary("checked"));
                     if args.deny_warnings && !report.warnings.is_empty() {
                         eprintln!(
                             "{} warning(s), denied by --deny-warnings",
@@ -63,7 +63,7 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(failure) => {
-                    eprintln!("{failure}");
+                    print_failure(&failure);
                     ExitCode::FAILURE
                 }
             }
@@ -154,30 +154,9 @@ fn print_warnings(report: &Report) {
     }
 }
 
-fn summary(report: &Report, action: &str) -> String {
-    let s = &report.stats;
-    let e = &s.exec;
-    let phases: Vec<String> = s
-        .phases
-        .iter()
-        .map(|(name, time)| format!("{name} {:.0} ms", time.as_secs_f64() * 1000.0))
-        .collect();
-    format!(
-        "{action}: {} pages in {:.2} s ({})\n  math: {} formulas, {} distinct, {} rendered now ({:.2} s)\n  code: {} blocks: {} from cache, {} compiled ({} binaries, {:.2} s), {} run ({:.2} s), {} failed",
-        s.pages,
-        s.total.as_secs_f64(),
-        phases.join(", "),
-        s.math.formulas,
-        s.math.distinct,
-        s.math.rendered,
-        s.math.render_time.as_secs_f64(),
-        e.blocks,
-        e.cached,
-        e.compiled,
-        e.binaries,
-        e.compile_time.as_secs_f64(),
-        e.ran,
-        e.run_time.as_secs_f64(),
-        e.failed,
-    )
+fn print_failure(failure: &kiln::diagnostics::Failure) {
+    eprintln!("{failure}");
+    if let Some(summary) = &failure.summary {
+        eprintln!("{summary}");
+    }
 }

@@ -174,12 +174,65 @@ fn site_templates_and_static_files_override_the_built_in_ones() {
 }
 
 #[test]
+fn content_can_link_to_static_and_generated_files() {
+    let site = fixture("basic");
+    fs::create_dir_all(site.path().join("static/data")).unwrap();
+    fs::write(site.path().join("static/data/train.csv"), "x,y\n").unwrap();
+    let post = site.path().join("content/intro/02-second-steps.md");
+    let text = fs::read_to_string(&post).unwrap().replace(
+        "Short.",
+        "Short. The [data](/data/train.csv), the [feed](/atom.xml) and a [typo](/data/tran.csv).",
+    );
+    fs::write(&post, &text).unwrap();
+    let errors = build_err(site.path());
+    assert!(
+        errors.contains("broken link: \"/data/tran.csv\""),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("1 error found"),
+        "only the typo is broken: {errors}"
+    );
+    fs::write(&post, text.replace(" and a [typo](/data/tran.csv)", "")).unwrap();
+    let report = build_ok(site.path());
+    let html = page(&report, "intro/second-steps/index.html");
+    assert!(html.contains("href=\"../../data/train.csv\""), "{html}");
+    assert!(html.contains("href=\"../../atom.xml\""), "{html}");
+}
+
+#[test]
 fn check_writes_nothing_and_reports_success() {
     let site = fixture("basic");
+    let before = snapshot_tree(site.path());
     let (ok, _, stderr) = kiln(site.path(), &["check"]);
     assert!(ok, "{stderr}");
     assert!(stderr.contains("checked: 6 pages"), "{stderr}");
     assert!(!site.path().join("public").exists());
+    let after: Vec<_> = snapshot_tree(site.path())
+        .into_iter()
+        .filter(|(path, _)| !path.starts_with(".cache"))
+        .collect();
+    assert_eq!(after, before, "check changed the site's files");
+}
+
+#[test]
+fn check_prints_its_summary_when_it_finds_errors_too() {
+    let site = fixture("basic");
+    let post = site.path().join("content/intro/02-second-steps.md");
+    let text = fs::read_to_string(&post).unwrap();
+    fs::write(
+        &post,
+        text.replace("Short.", "A [broken](nowhere.md) link."),
+    )
+    .unwrap();
+    let (ok, _, stderr) = kiln(site.path(), &["check"]);
+    assert!(!ok);
+    assert!(stderr.contains("1 error found"), "{stderr}");
+    assert!(
+        stderr.contains("checked: 5 pages"),
+        "the Markdown pages: {stderr}"
+    );
+    assert!(stderr.contains("code: 0 blocks"), "{stderr}");
 }
 
 #[test]

@@ -111,14 +111,15 @@ pub fn load(root: &Path, drafts: Drafts) -> Result<Library, Vec<Diagnostic>> {
     });
 
     let mut modules = Vec::new();
-    let mut module_by_dir = HashMap::new();
+    // Folders whose `_index.md` is invalid: that one error is reported, not one per post.
+    let mut invalid_modules = std::collections::HashSet::new();
     for (dir, source) in module_files {
         match parse_module(dir.clone(), source) {
-            Ok(module) => {
-                module_by_dir.insert(dir, modules.len());
-                modules.push(module);
+            Ok(module) => modules.push(module),
+            Err(d) => {
+                problems.push(d);
+                invalid_modules.insert(dir);
             }
-            Err(d) => problems.push(d),
         }
     }
     modules.sort_by_key(|m| m.number);
@@ -134,7 +135,7 @@ pub fn load(root: &Path, drafts: Drafts) -> Result<Library, Vec<Diagnostic>> {
             ));
         }
     }
-    module_by_dir = modules
+    let module_by_dir: HashMap<String, usize> = modules
         .iter()
         .enumerate()
         .map(|(i, m)| (m.dir.clone(), i))
@@ -142,6 +143,9 @@ pub fn load(root: &Path, drafts: Drafts) -> Result<Library, Vec<Diagnostic>> {
 
     let mut posts = Vec::new();
     for (dir, source) in post_files {
+        if invalid_modules.contains(&dir) {
+            continue;
+        }
         let Some(&module) = module_by_dir.get(&dir) else {
             problems.push(Diagnostic::error(
                 Location::file(&source.display),
@@ -594,6 +598,27 @@ mod tests {
             ("content/m2/01-a.md", &with_bom),
         ]);
         assert_eq!(load(dir.path(), Drafts::Exclude).unwrap().posts.len(), 1);
+    }
+
+    #[test]
+    fn an_invalid_module_index_is_one_error_not_one_per_post() {
+        let dir = site(&[
+            (
+                "content/m2/_index.md",
+                "+++\ntitle = \"M\"\nmodule = \"two\"\n+++\n",
+            ),
+            ("content/m2/01-a.md", &post("2.1")),
+            ("content/m2/02-b.md", &post("2.2")),
+        ]);
+        let problems = load(dir.path(), Drafts::Exclude).unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0]
+                .to_string()
+                .starts_with("content/m2/_index.md:3:10: error:"),
+            "{}",
+            problems[0]
+        );
     }
 
     #[test]

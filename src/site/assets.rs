@@ -24,6 +24,22 @@ pub struct KatexLink {
     pub self_hosted: bool,
 }
 
+/// The paths (relative to the site root, `/`-separated) of the files under `static/`, which
+/// content may link to.
+pub fn static_paths(root: &Path) -> Vec<String> {
+    let dir = root.join("static");
+    WalkDir::new(&dir)
+        .follow_links(false)
+        .into_iter()
+        .flatten()
+        .filter(|entry| entry.file_type().is_file())
+        .filter_map(|entry| {
+            let rel = entry.path().strip_prefix(&dir).ok()?;
+            Some(rel.to_string_lossy().replace('\\', "/"))
+        })
+        .collect()
+}
+
 /// Adds the static files, the highlighting stylesheet and KaTeX's files to `files`.
 pub fn collect(
     root: &Path,

@@ -134,6 +134,37 @@ pub struct Stats {
     pub phases: Vec<(&'static str, Duration)>,
 }
 
+impl Stats {
+    /// The counts and times in words, after `action` ("checked", "wrote public"):
+    /// pages and phases on the first line, then math and code.
+    pub fn summary(&self, action: &str) -> String {
+        let e = &self.exec;
+        let phases: Vec<String> = self
+            .phases
+            .iter()
+            .map(|(name, time)| format!("{name} {:.0} ms", time.as_secs_f64() * 1000.0))
+            .collect();
+        format!(
+            "{action}: {} pages in {:.2} s ({})\n  math: {} formulas, {} distinct, {} rendered now ({:.2} s)\n  code: {} blocks: {} from cache, {} compiled ({} binaries, {:.2} s), {} run ({:.2} s), {} failed",
+            self.pages,
+            self.total.as_secs_f64(),
+            phases.join(", "),
+            self.math.formulas,
+            self.math.distinct,
+            self.math.rendered,
+            self.math.render_time.as_secs_f64(),
+            e.blocks,
+            e.cached,
+            e.compiled,
+            e.binaries,
+            e.compile_time.as_secs_f64(),
+            e.ran,
+            e.run_time.as_secs_f64(),
+            e.failed,
+        )
+    }
+}
+
 /// A successful build: its files, warnings and figures.
 #[derive(Debug)]
 pub struct Report {
@@ -163,15 +194,34 @@ struct PageSource<'a> {
     source_dir: String,
 }
 
+/// The time of each phase of a build, in order.
+struct Phases {
+    list: Vec<(&'static str, Duration)>,
+    lap: Instant,
+}
+
+impl Default for Phases {
+    fn default() -> Self {
+        Self {
+            list: Vec::new(),
+            lap: Instant::now(),
+        }
+    }
+}
+
+impl Phases {
+    /// Ends the phase called `name`, started when the previous one ended.
+    fn mark(&mut self, name: &'static str) {
+        self.list.push((name, self.lap.elapsed()));
+        self.lap = Instant::now();
+    }
+}
+
 /// Builds the site in memory.
 pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure> {
     let started = Instant::now();
-    let mut phases = Vec::new();
-    let mut lap = Instant::now();
-    let mut phase = |name: &'static str| {
-        phases.push((name, lap.elapsed()));
-        lap = Instant::now();
-    };
+    let mut phases = Phases::default();
+    let mut phase = |name: &'static str| phases.mark(name);
     let root = &options.root;
     let config = Config::load(root).map_err(|d| Failure::new(vec![d]))?;
     let library = content::load(root, options.drafts).map_err(Failure::new)?;
@@ -179,7 +229,7 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
     let mut diagnostics = Vec::new();
     phase("load");
 
-    let resolver = resolver(&library);
+    let resolver = resolver(&library, root);
     let pages = pages(&library);
     let collapse = config.structure.collapse_solutions;
     let context_hash = {
@@ -344,10 +394,19 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
         execute::Outcome::default()
     };
     diagnostics.extend(exec.diagnostics.iter().cloned());
-    phase("code");
+    phases.mark("code");
 
+    let stats_so_far = |phases: &Phases| Stats {
+        pages: pages.len(),
+        markdown_rendered: rerendered,
+        math: math_stats.clone(),
+        exec: exec.stats,
+        total: started.elapsed(),
+        phases: phases.list.clone(),
+    };
     if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(Failure::new(diagnostics));
+        let stats = stats_so_far(&phases);
+        return Err(Failure::new(diagnostics).with_summary(stats.summary("checked")));
     }
 
     let mut files = SiteFiles::default();
@@ -412,10 +471,11 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
     }
     files.insert("atom.xml", feed::atom(&config, &library));
     files.insert("sitemap.xml", feed::sitemap(&config, &urls));
-    phase("pages");
+    phases.mark("pages");
 
     if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(Failure::new(diagnostics));
+        let stats = stats_so_far(&phases);
+        return Err(Failure::new(diagnostics).with_summary(stats.summary("checked")));
     }
     crate::diagnostics::sort(&mut diagnostics);
     Ok(Report {
@@ -425,7 +485,7 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
             math: math_stats,
             exec: exec.stats,
             total: started.elapsed(),
-            phases,
+            phases: phases.list,
         },
         files,
         warnings: diagnostics,
@@ -461,7 +521,16 @@ fn pages(library: &Library) -> Vec<PageSource<'_>> {
 }
 
 /// What links in the content can point at.
-fn resolver(library: &Library) -> LinkResolver {
+/// Files every build writes besides pages, which content may link to.
+const GENERATED_FILES: [&str; 5] = [
+    "atom.xml",
+    "sitemap.xml",
+    "style.css",
+    "highlight.css",
+    "404.html",
+];
+
+fn resolver(library: &Library, root: &Path) -> LinkResolver {
     let mut resolver = LinkResolver::default();
     resolver.pages.insert(String::new());
     resolver.pages.insert("blog/".into());
@@ -487,6 +556,8 @@ fn resolver(library: &Library) -> LinkResolver {
         .assets
         .iter()
         .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .chain(assets::static_paths(root))
+        .chain(GENERATED_FILES.map(String::from))
         .collect();
     resolver
 }
