@@ -10,13 +10,15 @@ use walkdir::WalkDir;
 use crate::diagnostics::{Diagnostic, Location};
 
 /// Templates every site has unless it overrides them.
-const BUILT_IN: [(&str, &str); 7] = [
+const BUILT_IN: [(&str, &str); 9] = [
     ("base.html", include_str!("../templates/base.html")),
     ("index.html", include_str!("../templates/index.html")),
     ("module.html", include_str!("../templates/module.html")),
     ("post.html", include_str!("../templates/post.html")),
     ("blog.html", include_str!("../templates/blog.html")),
     ("404.html", include_str!("../templates/404.html")),
+    ("atom.xml", include_str!("../templates/atom.xml")),
+    ("sitemap.xml", include_str!("../templates/sitemap.xml")),
     (
         "partials/outline.html",
         include_str!("../templates/partials/outline.html"),
@@ -30,7 +32,8 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// Loads the built-in templates, then every `*.html` under `root/templates/` over them.
+    /// Loads the built-in templates, then every `*.html` and `*.xml` under `root/templates/`
+    /// over them.
     pub fn load(root: &Path) -> Result<Self, Vec<Diagnostic>> {
         let mut sources: BTreeMap<String, String> = BUILT_IN
             .iter()
@@ -48,7 +51,8 @@ impl Templates {
                     }
                 };
                 let path = entry.path();
-                if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "html") {
+                let template = path.extension().is_some_and(|e| e == "html" || e == "xml");
+                if !entry.file_type().is_file() || !template {
                     continue;
                 }
                 let name = path

@@ -347,3 +347,43 @@ fn a_session_re_renders_only_the_pages_that_changed() {
     let added = kiln::site::build(&options, &mut session).unwrap();
     assert_eq!(added.stats.markdown_rendered, 6);
 }
+
+#[test]
+fn the_404_page_links_to_where_the_site_is_served() {
+    let site = fixture("basic");
+    let config = site.path().join("config.toml");
+    let text = fs::read_to_string(&config).unwrap().replace(
+        "https://fixture.example/",
+        "https://fixture.example/course/",
+    );
+    fs::write(&config, text).unwrap();
+    let published = build_ok(site.path());
+    assert!(page(&published, "404.html").contains("href=\"/course/\""));
+    let served = kiln::site::build(
+        &options(site.path(), kiln::site::Mode::Serve),
+        &mut kiln::site::Session::new(),
+    )
+    .unwrap();
+    let html = page(&served, "404.html");
+    assert!(html.contains("href=\"/\""), "{html}");
+    assert!(!html.contains("/course/"), "{html}");
+}
+
+#[test]
+fn a_site_can_override_the_feed_and_sitemap_templates() {
+    let site = fixture("basic");
+    fs::create_dir_all(site.path().join("templates")).unwrap();
+    fs::write(
+        site.path().join("templates/sitemap.xml"),
+        "{% for url in urls %}{{ url }}\n{% endfor %}",
+    )
+    .unwrap();
+    fs::write(
+        site.path().join("templates/atom.xml"),
+        "{{ feed.title }}: {{ feed.entries | length }} posts\n",
+    )
+    .unwrap();
+    let report = build_ok(site.path());
+    assert_eq!(page(&report, "atom.xml"), "Fixture Course: 3 posts\n");
+    assert!(page(&report, "sitemap.xml").starts_with("https://fixture.example/\n"));
+}

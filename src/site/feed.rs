@@ -1,89 +1,84 @@
-//! The Atom feed of posts (newest first) and the sitemap of every page.
+//! What the Atom feed (`atom.xml`, newest post first) and the sitemap (`sitemap.xml`, every
+//! page) are made from; the templates of those names turn it into XML, and a site can override
+//! them like any other template.
+
+use serde::Serialize;
+use tera::Context;
 
 use crate::config::Config;
 use crate::content::Library;
-use crate::escape;
+use crate::diagnostics::Diagnostic;
 use crate::site::context::absolute;
+use crate::templates::Templates;
 
-/// The Atom feed of the series.
-pub fn atom(config: &Config, library: &Library) -> String {
-    let mut posts: Vec<_> = library.posts.iter().collect();
-    posts.sort_by(|a, b| b.date.cmp(&a.date).then(b.part.cmp(&a.part)));
-    let updated = posts.first().map_or_else(
-        || "1970-01-01".to_string(),
-        |p| p.date.format("%Y-%m-%d").to_string(),
-    );
-    let mut xml = String::new();
-    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    xml.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-    xml.push_str(&format!(
-        "  <title>{}</title>\n",
-        escape::text(&config.title)
-    ));
-    if !config.description.is_empty() {
-        xml.push_str(&format!(
-            "  <subtitle>{}</subtitle>\n",
-            escape::text(&config.description)
-        ));
-    }
-    xml.push_str(&format!(
-        "  <link href=\"{}\"/>\n",
-        escape::attr(&absolute(config, ""))
-    ));
-    xml.push_str(&format!(
-        "  <link rel=\"self\" href=\"{}\"/>\n",
-        escape::attr(&absolute(config, "atom.xml"))
-    ));
-    xml.push_str(&format!(
-        "  <id>{}</id>\n",
-        escape::text(&absolute(config, ""))
-    ));
-    xml.push_str(&format!("  <updated>{updated}T00:00:00Z</updated>\n"));
-    if !config.author.is_empty() {
-        xml.push_str(&format!(
-            "  <author><name>{}</name></author>\n",
-            escape::text(&config.author)
-        ));
-    }
-    for post in posts {
-        let url = absolute(config, &post.url);
-        xml.push_str("  <entry>\n");
-        xml.push_str(&format!(
-            "    <title>{} {}</title>\n",
-            post.part,
-            escape::text(&post.title)
-        ));
-        xml.push_str(&format!("    <link href=\"{}\"/>\n", escape::attr(&url)));
-        xml.push_str(&format!("    <id>{}</id>\n", escape::text(&url)));
-        xml.push_str(&format!(
-            "    <updated>{}T00:00:00Z</updated>\n",
-            post.date.format("%Y-%m-%d")
-        ));
-        if !post.description.is_empty() {
-            xml.push_str(&format!(
-                "    <summary>{}</summary>\n",
-                escape::text(&post.description)
-            ));
-        }
-        xml.push_str("  </entry>\n");
-    }
-    xml.push_str("</feed>\n");
-    xml
+/// The feed as `atom.xml` sees it.
+#[derive(Serialize)]
+struct Feed<'a> {
+    title: &'a str,
+    subtitle: &'a str,
+    author: &'a str,
+    /// The site's address.
+    home: String,
+    /// The feed's own address.
+    self_url: String,
+    /// The newest post's date, `YYYY-MM-DD`.
+    updated: String,
+    entries: Vec<Entry<'a>>,
 }
 
-/// The sitemap: every page's absolute address.
-pub fn sitemap(config: &Config, urls: &[String]) -> String {
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    let mut sorted = urls.to_vec();
+/// One post in the feed.
+#[derive(Serialize)]
+struct Entry<'a> {
+    part: String,
+    title: &'a str,
+    url: String,
+    updated: String,
+    summary: &'a str,
+}
+
+/// The Atom feed of the series.
+pub fn atom(
+    config: &Config,
+    library: &Library,
+    templates: &Templates,
+) -> Result<String, Diagnostic> {
+    let mut posts: Vec<_> = library.posts.iter().collect();
+    posts.sort_by(|a, b| b.date.cmp(&a.date).then(b.part.cmp(&a.part)));
+    let feed = Feed {
+        title: &config.title,
+        subtitle: &config.description,
+        author: &config.author,
+        home: absolute(config, ""),
+        self_url: absolute(config, "atom.xml"),
+        updated: posts.first().map_or_else(
+            || "1970-01-01".to_string(),
+            |p| p.date.format("%Y-%m-%d").to_string(),
+        ),
+        entries: posts
+            .iter()
+            .map(|post| Entry {
+                part: post.part.to_string(),
+                title: &post.title,
+                url: absolute(config, &post.url),
+                updated: post.date.format("%Y-%m-%d").to_string(),
+                summary: &post.description,
+            })
+            .collect(),
+    };
+    let mut context = Context::new();
+    context.insert("feed", &feed);
+    templates.render("atom.xml", &context)
+}
+
+/// The sitemap: every page's absolute address, sorted.
+pub fn sitemap(
+    config: &Config,
+    urls: &[String],
+    templates: &Templates,
+) -> Result<String, Diagnostic> {
+    let mut sorted: Vec<String> = urls.iter().map(|url| absolute(config, url)).collect();
     sorted.sort();
-    for url in sorted {
-        xml.push_str(&format!(
-            "  <url><loc>{}</loc></url>\n",
-            escape::text(&absolute(config, &url))
-        ));
-    }
-    xml.push_str("</urlset>\n");
-    xml
+    let mut context = Context::new();
+    context.insert("urls", &sorted);
+    templates.render("sitemap.xml", &context)
 }

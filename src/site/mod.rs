@@ -465,12 +465,18 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
         }
         Err(d) => diagnostics.push(d),
     }
-    match render_404(&config, &templates, &katex) {
+    match render_404(&config, &templates, &katex, options.mode) {
         Ok(html) => files.insert("404.html", html),
         Err(d) => diagnostics.push(d),
     }
-    files.insert("atom.xml", feed::atom(&config, &library));
-    files.insert("sitemap.xml", feed::sitemap(&config, &urls));
+    match feed::atom(&config, &library, &templates) {
+        Ok(xml) => files.insert("atom.xml", xml),
+        Err(d) => diagnostics.push(d),
+    }
+    match feed::sitemap(&config, &urls, &templates) {
+        Ok(xml) => files.insert("sitemap.xml", xml),
+        Err(d) => diagnostics.push(d),
+    }
     phases.mark("pages");
 
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -491,6 +497,17 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
         warnings: diagnostics,
         notices: exec.notices.clone(),
     })
+}
+
+/// The path the site is served from, for pages served at any depth (the 404 page): the
+/// `base_url`'s path when published, `/` in `serve`, which serves the site at the root.
+fn root_path(config: &Config, mode: Mode) -> String {
+    match mode {
+        Mode::Serve => "/".into(),
+        Mode::Build | Mode::Check => url::Url::parse(&config.base_url)
+            .map(|url| url.path().to_string())
+            .unwrap_or_else(|_| "/".into()),
+    }
 }
 
 /// Every page of the site with a Markdown source: home, modules, posts.
@@ -796,14 +813,10 @@ fn render_404(
     config: &Config,
     templates: &Templates,
     katex: &assets::KatexLink,
+    mode: Mode,
 ) -> Result<String, Diagnostic> {
     let mut context = base_context(config, "", katex, false);
-    // The 404 page is served at any depth, so it links from the site's root path.
-    let root_path = config
-        .base_url
-        .split_once("://")
-        .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
-        .unwrap_or_else(|| "/".into());
+    let root_path = root_path(config, mode);
     context.insert("site", &SiteContext::new(config, &root_path));
     context.insert("root", &root_path);
     context.insert("canonical", &"");
