@@ -1,6 +1,8 @@
 //! Server-side syntax highlighting: code in, HTML spans with CSS classes out, plus the
 //! stylesheet for a light and a dark theme. No JavaScript runs in the reader's browser.
 
+use std::collections::HashMap;
+use std::path::Path;
 use std::sync::OnceLock;
 
 use rayon::prelude::*;
@@ -58,25 +60,51 @@ pub fn highlight(code: &str, lang: &str) -> String {
 /// The cache key of highlighted code: the grammar set's version, the language and the code.
 pub fn key(code: &str, lang: &str) -> crate::kvcache::Key {
     let mut hasher = blake3::Hasher::new();
-    hasher.update(b"kiln-highlight 1 two-face 0.5 syntect 5\0");
+    // The grammar crates' exact versions, read from Cargo.lock when kiln is built: a grammar
+    // fix in a patch release highlights differently.
+    hasher.update(b"kiln-highlight 2 ");
+    hasher.update(env!("KILN_GRAMMAR_VERSIONS").as_bytes());
+    hasher.update(b"\0");
     hasher.update(grammar_token(lang).as_bytes());
     hasher.update(b"\0");
     hasher.update(code.as_bytes());
     *hasher.finalize().as_bytes()
 }
 
-/// Makes sure `cache` holds every `(code, lang)` highlighted, highlighting the missing ones in
-/// parallel; returns how many were highlighted.
+/// The HTML of every code block a build highlighted, looked up by code and language.
+#[derive(Debug, Default)]
+pub struct Highlighted {
+    html: HashMap<crate::kvcache::Key, String>,
+}
+
+impl Highlighted {
+    /// The highlighted HTML of `code` in `lang`.
+    pub fn get(&self, code: &str, lang: &str) -> Option<&str> {
+        self.html.get(&key(code, lang)).map(String::as_str)
+    }
+}
+
+/// Highlights every `(code, lang)`, taking what it can from the cache file at `cache_path` and
+/// highlighting the rest in parallel, then saves the cache. Returns the highlighted code, how
+/// many were highlighted now, and a warning if the cache cannot be saved.
 pub fn highlight_all<'a>(
     items: impl IntoIterator<Item = (String, &'a str)>,
-    cache: &mut crate::kvcache::StringCache,
-) -> usize {
+    cache_path: &Path,
+) -> (Highlighted, usize, Option<crate::diagnostics::Diagnostic>) {
+    let mut cache = crate::kvcache::StringCache::open(cache_path);
+    let mut highlighted = Highlighted::default();
     let mut missing: Vec<(crate::kvcache::Key, String, &str)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for (code, lang) in items {
         let key = key(&code, lang);
-        if cache.get(&key).is_none() && seen.insert(key) {
-            missing.push((key, code, lang));
+        if !seen.insert(key) {
+            continue;
+        }
+        match cache.get(&key) {
+            Some(html) => {
+                highlighted.html.insert(key, html.to_string());
+            }
+            None => missing.push((key, code, lang)),
         }
     }
     let done: Vec<(crate::kvcache::Key, String)> = missing
@@ -85,9 +113,16 @@ pub fn highlight_all<'a>(
         .collect();
     let count = done.len();
     for (key, html) in done {
-        cache.insert(key, html);
+        cache.insert(key, html.clone());
+        highlighted.html.insert(key, html);
     }
-    count
+    let warning = cache.save().err().map(|e| {
+        crate::diagnostics::Diagnostic::warning(
+            crate::diagnostics::Location::file(cache_path),
+            format!("cannot save the highlighting cache: {e}"),
+        )
+    });
+    (highlighted, count, warning)
 }
 
 /// Whether a language has a grammar (used to warn about typos in fence languages).

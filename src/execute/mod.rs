@@ -94,10 +94,12 @@ pub struct ExecStats {
     pub run_time: Duration,
 }
 
-/// Results of an execution pass.
+/// What the execution stage made: each block's result by page and position, and what went
+/// wrong.
 #[derive(Debug, Default)]
-pub struct Outcome {
-    results: HashMap<(usize, usize), Shown>,
+pub struct Executed {
+    /// By the page's Markdown path (as shown in messages) and the block's index on the page.
+    results: HashMap<(PathBuf, usize), Shown>,
     /// Failures (errors) and notes (warnings).
     pub diagnostics: Vec<Diagnostic>,
     /// What the build's output should say once, such as protections the kernel lacks.
@@ -106,10 +108,15 @@ pub struct Outcome {
     pub stats: ExecStats,
 }
 
-impl Outcome {
-    /// The result of block `block` of page `page`.
-    pub fn result(&self, page: usize, block: usize) -> Option<&Shown> {
-        self.results.get(&(page, block))
+impl Executed {
+    /// The result of the block at index `block` of the page whose Markdown file is `page`.
+    pub fn result(&self, page: &Path, block: usize) -> Option<&Shown> {
+        self.results.get(&(page.to_path_buf(), block))
+    }
+
+    fn insert(&mut self, block: &CodeBlock, shown: Shown) {
+        self.results
+            .insert((block.fence.path.clone(), block.index), shown);
     }
 }
 
@@ -141,8 +148,8 @@ struct Binary<'a> {
 }
 
 /// Executes every compiled block of the site.
-pub fn execute(request: &Request) -> Outcome {
-    let mut outcome = Outcome::default();
+pub fn execute(request: &Request) -> Executed {
+    let mut outcome = Executed::default();
     let cache = ResultCache::new(request.cache_dir);
     let project = Project::new(
         request.root,
@@ -197,9 +204,7 @@ pub fn execute(request: &Request) -> Outcome {
                 .collect::<Option<Vec<_>>>()
         {
             outcome.stats.cached += 1;
-            outcome
-                .results
-                .insert((page, block.index), Shown { result, figures });
+            outcome.insert(block, Shown { result, figures });
             continue;
         }
         pending.push(Pending {
@@ -407,7 +412,7 @@ fn compile<'a>(
     project: &Project,
     pending: &[Pending<'a>],
     reporter: &Reporter,
-    outcome: &mut Outcome,
+    outcome: &mut Executed,
 ) -> (Vec<Binary<'a>>, Vec<(Pending<'a>, BlockResult)>) {
     let mut refused = Vec::new();
     let mut first: Vec<Binary> = Vec::new();
@@ -543,7 +548,7 @@ fn build(
     project: &Project,
     binaries: &[Binary],
     reporter: &Reporter,
-    outcome: &mut Outcome,
+    outcome: &mut Executed,
 ) -> Option<project::BuildOutput> {
     if request.locked && !project.lockfile.is_file() {
         outcome.diagnostics.push(Diagnostic::error(
@@ -645,7 +650,7 @@ fn compiler_text(messages: &[CompilerMessage], binary: &Binary) -> String {
 }
 
 /// Compile errors of a block built alone, each at its Markdown line.
-fn report_compile_errors(binary: &Binary, messages: &[CompilerMessage], outcome: &mut Outcome) {
+fn report_compile_errors(binary: &Binary, messages: &[CompilerMessage], outcome: &mut Executed) {
     let item = &binary.blocks[0];
     let blocks = [item.block];
     let file = format!("src/bin/{}.rs", binary.name);
@@ -701,7 +706,7 @@ fn judge(
     binary: &Binary,
     index: usize,
     output: RunOutput,
-    outcome: &mut Outcome,
+    outcome: &mut Executed,
 ) {
     let item = &binary.blocks[index];
     let block = item.block;
@@ -717,7 +722,7 @@ fn judge(
         panic::for_readers(&output.stderr.text, &bin_file, "src/main.rs", block_line);
     let panicked = panic::parse(&output.stderr.text);
     let expectation = block.attrs.mode;
-    let fail = |outcome: &mut Outcome, location: Location, message: String| {
+    let fail = |outcome: &mut Executed, location: Location, message: String| {
         outcome.stats.failed += 1;
         let mut diagnostic = Diagnostic::error(location, message);
         let tail: String = stderr_shown
@@ -870,7 +875,7 @@ fn store(
     item: &Pending,
     result: BlockResult,
     figures: Vec<Vec<u8>>,
-    outcome: &mut Outcome,
+    outcome: &mut Executed,
 ) {
     if let Some(key) = &item.key
         && let Err(e) = cache.put(key, &result)
@@ -880,7 +885,5 @@ fn store(
             format!("cannot cache the result: {e}"),
         ));
     }
-    outcome
-        .results
-        .insert((item.page, item.block.index), Shown { result, figures });
+    outcome.insert(item.block, Shown { result, figures });
 }

@@ -5,8 +5,10 @@
 mod workers;
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
+use crate::diagnostics::Location;
 pub use crate::kvcache::{Key, StringCache as MathCache};
 pub use workers::{Job, Outcome, Workers};
 
@@ -47,6 +49,31 @@ pub struct MathRenderer {
     options: katex::Opts,
     fingerprint: blake3::Hash,
     deadline: Duration,
+}
+
+/// The HTML of every formula a build typeset, looked up by formula.
+#[derive(Debug)]
+pub struct Typeset {
+    fingerprint: blake3::Hash,
+    html: HashMap<Key, String>,
+}
+
+impl Typeset {
+    /// The HTML of `formula`; `None` only for a formula that failed (and was reported).
+    pub fn get(&self, formula: &Formula) -> Option<&str> {
+        self.html
+            .get(&key_of(&self.fingerprint, formula))
+            .map(String::as_str)
+    }
+}
+
+/// The cache key of a formula under the options whose fingerprint is `fingerprint`.
+fn key_of(fingerprint: &blake3::Hash, formula: &Formula) -> Key {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(fingerprint.as_bytes());
+    hasher.update(if formula.display { b"D" } else { b"I" });
+    hasher.update(formula.tex.as_bytes());
+    *hasher.finalize().as_bytes()
 }
 
 /// Counts of what a math pass did.
@@ -105,20 +132,39 @@ impl MathRenderer {
 
     /// The cache key of a formula under these options.
     pub fn key(&self, formula: &Formula) -> Key {
-        let mut hasher = blake3::Hasher::new();
-        hasher.update(self.fingerprint.as_bytes());
-        hasher.update(if formula.display { b"D" } else { b"I" });
-        hasher.update(formula.tex.as_bytes());
-        *hasher.finalize().as_bytes()
+        key_of(&self.fingerprint, formula)
     }
 
-    /// Makes sure `cache` holds the HTML of every formula, rendering those it lacks in
-    /// parallel. Returns a diagnostic for every formula that cannot be rendered.
+    /// Typesets every formula, taking what it can from the cache file at `cache_path` and
+    /// rendering the rest, then saves the cache. Returns a diagnostic for every formula that
+    /// cannot be rendered (and a warning if the cache cannot be saved).
+    pub fn typeset<'f>(
+        &self,
+        formulas: impl IntoIterator<Item = &'f Formula>,
+        cache_path: &Path,
+    ) -> (Typeset, Vec<Diagnostic>, MathStats) {
+        let mut cache = MathCache::open(cache_path);
+        let (typeset, mut diagnostics, stats) = self.render_all(formulas, &mut cache);
+        if let Err(e) = cache.save() {
+            diagnostics.push(Diagnostic::warning(
+                Location::file(cache_path),
+                format!("cannot save the math cache: {e}"),
+            ));
+        }
+        (typeset, diagnostics, stats)
+    }
+
+    /// Typesets every formula with `cache`, rendering in parallel those it lacks (and adding
+    /// them to it).
     pub fn render_all<'f>(
         &self,
         formulas: impl IntoIterator<Item = &'f Formula>,
         cache: &mut MathCache,
-    ) -> (Vec<Diagnostic>, MathStats) {
+    ) -> (Typeset, Vec<Diagnostic>, MathStats) {
+        let mut typeset = Typeset {
+            fingerprint: self.fingerprint,
+            html: HashMap::new(),
+        };
         let mut stats = MathStats::default();
         let mut diagnostics = Vec::new();
         let mut missing: HashMap<Key, (Job, Vec<&Formula>)> = HashMap::new();
@@ -138,7 +184,8 @@ impl MathRenderer {
             if seen.insert(key) {
                 stats.distinct += 1;
             }
-            if cache.get(&key).is_some() {
+            if let Some(html) = cache.get(&key) {
+                typeset.html.entry(key).or_insert_with(|| html.to_string());
                 continue;
             }
             missing
@@ -156,7 +203,7 @@ impl MathRenderer {
                 .push(formula);
         }
         if missing.is_empty() {
-            return (diagnostics, stats);
+            return (typeset, diagnostics, stats);
         }
         let mut entries: Vec<(Key, (Job, Vec<&Formula>))> = missing.into_iter().collect();
         entries.sort_by_key(|e| e.0);
@@ -167,7 +214,10 @@ impl MathRenderer {
         stats.rendered = entries.len();
         for ((key, (_, uses)), outcome) in entries.into_iter().zip(outcomes) {
             match outcome {
-                Outcome::Rendered(html) => cache.insert(key, html),
+                Outcome::Rendered(html) => {
+                    typeset.html.insert(key, html.clone());
+                    cache.insert(key, html);
+                }
                 Outcome::Failed(message) => {
                     for formula in uses {
                         let (message, position) = parse_katex_error(&message, &formula.tex);
@@ -194,7 +244,7 @@ impl MathRenderer {
                 }
             }
         }
-        (diagnostics, stats)
+        (typeset, diagnostics, stats)
     }
 }
 

@@ -16,7 +16,14 @@ fn formula(tex: &str, display: bool) -> Formula {
 fn render(config: &MathConfig, formulas: &[Formula]) -> (MathCache, Vec<String>, MathStats) {
     let renderer = MathRenderer::new(config);
     let mut cache = MathCache::in_memory();
-    let (diagnostics, stats) = renderer.render_all(formulas, &mut cache);
+    let (typeset, diagnostics, stats) = renderer.render_all(formulas, &mut cache);
+    for formula in formulas {
+        assert_eq!(
+            typeset.get(formula),
+            cache.get(&renderer.key(formula)).map(|h| h as &str),
+            "the typeset product and the cache agree"
+        );
+    }
     (
         cache,
         diagnostics.iter().map(ToString::to_string).collect(),
@@ -121,9 +128,9 @@ fn distinct_formulas_render_once_and_cached_ones_not_at_all() {
     let renderer = MathRenderer::new(&config);
     let mut cache = MathCache::in_memory();
     let formulas = [formula("x", false), formula("x", false), formula("x", true)];
-    let (_, stats) = renderer.render_all(&formulas, &mut cache);
+    let (_, _, stats) = renderer.render_all(&formulas, &mut cache);
     assert_eq!((stats.formulas, stats.distinct, stats.rendered), (3, 2, 2));
-    let (_, stats) = renderer.render_all(&formulas, &mut cache);
+    let (_, _, stats) = renderer.render_all(&formulas, &mut cache);
     assert_eq!(stats.rendered, 0);
 }
 

@@ -20,10 +20,11 @@ use crate::config::{Config, MathConfig};
 use crate::content::{self, Drafts, Library, SourceFile};
 use crate::diagnostics::{Diagnostic, Failure, LineIndex, Location};
 use crate::execute::{self, ExecStats, Progress};
+use crate::highlight::Highlighted;
 use crate::markdown::links::{LinkResolver, LinkTarget};
 use crate::markdown::placeholder::{self, Slot};
 use crate::markdown::{self, RenderContext, Rendered};
-use crate::math::{MathCache, MathRenderer, MathStats};
+use crate::math::{MathRenderer, MathStats, Typeset};
 use crate::output::SiteFiles;
 use crate::templates::Templates;
 use context::{ModuleContext, PostLink, SiteContext, TocEntry, href};
@@ -330,36 +331,24 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
             ))])
         })?;
 
-    // Math: every distinct formula, cached on disk.
-    let mut math_cache = MathCache::open(&cache_dir.join("math.cache"));
+    // Math: every distinct formula, typeset once (the math stage keeps its own cache).
     let renderer = session.math(&config.math);
-    let (math_problems, math_stats) =
-        renderer.render_all(rendered.iter().flat_map(|r| &r.formulas), &mut math_cache);
+    let (typeset, math_problems, math_stats) = renderer.typeset(
+        rendered.iter().flat_map(|r| &r.formulas),
+        &cache_dir.join("math.cache"),
+    );
     diagnostics.extend(math_problems);
-    if let Err(e) = math_cache.save() {
-        diagnostics.push(Diagnostic::warning(
-            Location::file(cache_dir.join("math.cache")),
-            format!("cannot save the math cache: {e}"),
-        ));
-    }
-
     phase("math");
 
-    // Highlighting: every distinct code block, cached on disk.
-    let mut code_cache = crate::kvcache::StringCache::open(&cache_dir.join("highlight.cache"));
-    crate::highlight::highlight_all(
+    // Highlighting: every distinct code block, highlighted once.
+    let (highlighted, _, highlight_warning) = crate::highlight::highlight_all(
         rendered
             .iter()
             .flat_map(|r| &r.code_blocks)
             .map(|b| (b.shown(), b.lang())),
-        &mut code_cache,
+        &cache_dir.join("highlight.cache"),
     );
-    if let Err(e) = code_cache.save() {
-        diagnostics.push(Diagnostic::warning(
-            Location::file(cache_dir.join("highlight.cache")),
-            format!("cannot save the highlighting cache: {e}"),
-        ));
-    }
+    diagnostics.extend(highlight_warning);
     phase("highlight");
 
     // Code: every Rust block compiled and run, cached on disk.
@@ -385,13 +374,13 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
                 progress: options.progress,
             }),
             Err(message) => {
-                let mut outcome = execute::Outcome::default();
+                let mut outcome = execute::Executed::default();
                 outcome.diagnostics.push(Diagnostic::global(message));
                 outcome
             }
         }
     } else {
-        execute::Outcome::default()
+        execute::Executed::default()
     };
     diagnostics.extend(exec.diagnostics.iter().cloned());
     phases.mark("code");
@@ -432,15 +421,7 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
         .par_iter()
         .enumerate()
         .map(|(index, page)| {
-            let filled = fill_page(
-                &rendered[index],
-                index,
-                &page.url,
-                renderer,
-                &math_cache,
-                &code_cache,
-                &exec,
-            );
+            let filled = fill_page(&rendered[index], page, &typeset, &highlighted, &exec);
             let html = render_page(page, &filled, &library, &config, &templates, &katex)?;
             Ok((page.url.clone(), html, filled.figures))
         })
@@ -627,17 +608,17 @@ struct Filled {
 
 fn fill_page(
     rendered: &Rendered,
-    page_index: usize,
-    page_url: &str,
-    renderer: &MathRenderer,
-    cache: &MathCache,
-    code_cache: &crate::kvcache::StringCache,
-    exec: &execute::Outcome,
+    page: &PageSource,
+    typeset: &Typeset,
+    highlighted: &Highlighted,
+    exec: &execute::Executed,
 ) -> Filled {
+    let page_url = page.url.as_str();
     let mut figures = Vec::new();
     let mut outputs: BTreeMap<usize, String> = BTreeMap::new();
+    let page_path = page.source.map(|s| s.display.as_path());
     for block in &rendered.code_blocks {
-        if let Some(result) = exec.result(page_index, block.index) {
+        if let Some(result) = page_path.and_then(|path| exec.result(path, block.index)) {
             let (html, files) = execute::render::output_html(block, result, page_url);
             figures.extend(files);
             outputs.insert(block.index, html);
@@ -646,22 +627,19 @@ fn fill_page(
     let mut fill = |slot: Slot| match slot {
         Slot::Math(i) => {
             let formula = &rendered.formulas[i];
-            cache
-                .get(&renderer.key(formula))
-                .map(str::to_string)
-                .unwrap_or_else(|| {
-                    format!(
-                        "<code class=\"math-error\">{}</code>",
-                        crate::escape::text(&formula.tex)
-                    )
-                })
+            typeset.get(formula).map(str::to_string).unwrap_or_else(|| {
+                format!(
+                    "<code class=\"math-error\">{}</code>",
+                    crate::escape::text(&formula.tex)
+                )
+            })
         }
         Slot::Output(i) => outputs.get(&i).cloned().unwrap_or_default(),
         Slot::Code(i) => {
             let block = &rendered.code_blocks[i];
             let shown = block.shown();
-            code_cache
-                .get(&crate::highlight::key(&shown, block.lang()))
+            highlighted
+                .get(&shown, block.lang())
                 .map(str::to_string)
                 .unwrap_or_else(|| crate::escape::text(&shown))
         }

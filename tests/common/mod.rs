@@ -14,9 +14,11 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The cargo target folder every test shares, so lesson dependencies compile once.
+/// The cargo target folder the fixture sites share. Their programs use only `std`, so they
+/// have a folder of their own: cargo builds one program at a time per folder, and these should
+/// not wait behind the course's Burn programs.
 pub fn shared_target() -> PathBuf {
-    repo().join("target").join("kiln").join("cargo")
+    repo().join("target").join("kiln").join("cargo-fixtures")
 }
 
 /// A copy of `tests/fixtures/<name>` in a fresh temporary folder.
