@@ -236,3 +236,103 @@ fn failures_are_not_cached_but_successes_are() {
     );
     assert!(page(&report, "m/compile-error/index.html").contains("<pre>6</pre>"));
 }
+
+/// Runs the execution stage alone on a fixture's posts, for its typed results.
+fn execute_fixture(root: &std::path::Path) -> kiln::execute::Executed {
+    use kiln::markdown::{RenderContext, links::LinkResolver};
+    let config = kiln::config::Config::load(root).unwrap();
+    let library = kiln::content::load(root, kiln::content::Drafts::Exclude).unwrap();
+    let resolver = LinkResolver::default();
+    let pages: Vec<kiln::execute::PageBlocks> = library
+        .posts
+        .iter()
+        .map(|post| {
+            let rendered = kiln::markdown::render(
+                &post.source,
+                &RenderContext {
+                    resolver: &resolver,
+                    source_dir: "m",
+                    page_url: &post.url,
+                    collapse_solutions: false,
+                },
+            );
+            kiln::execute::PageBlocks {
+                path: post.source.display.clone(),
+                blocks: rendered.code_blocks,
+            }
+        })
+        .collect();
+    let toolchain = kiln::execute::toolchain().unwrap();
+    kiln::execute::execute(&kiln::execute::Request {
+        root,
+        config: &config.execute,
+        cache_dir: &root.join(".cache"),
+        cargo_target_dir: Some(&shared_target()),
+        pages: &pages,
+        fresh: false,
+        locked: true,
+        toolchain: &toolchain,
+        progress: kiln::execute::Progress::Quiet,
+    })
+}
+
+#[test]
+fn failures_come_as_kinds_at_their_lines() {
+    use kiln::execute::BlockFailure;
+    let site = fixture("exec-failures");
+    let executed = execute_fixture(site.path());
+    let kinds: Vec<(String, BlockFailure)> = executed
+        .failures
+        .iter()
+        .map(|(at, failure)| {
+            (
+                format!("{}:{}", at.path.display(), at.line),
+                failure.clone(),
+            )
+        })
+        .collect();
+    let expect = |at: &str, failure: BlockFailure| {
+        assert!(
+            kinds.contains(&(at.to_string(), failure.clone())),
+            "no {failure:?} at {at} in {kinds:#?}"
+        );
+    };
+    expect(
+        "content/m/02-panic.md:11",
+        BlockFailure::Panicked {
+            message: "index out of bounds: the len is 3 but the index is 5".into(),
+        },
+    );
+    expect(
+        "content/m/03-timeout.md:7",
+        BlockFailure::TimedOut { seconds: 1.0 },
+    );
+    expect(
+        "content/m/04-memory.md:7",
+        BlockFailure::OutOfMemory { mib: 256 },
+    );
+    expect(
+        "content/m/05-huge-output.md:7",
+        BlockFailure::TooMuchOutput { mib: 64 },
+    );
+    expect(
+        "content/m/06-expectations.md:9",
+        BlockFailure::UnexpectedPass,
+    );
+    expect(
+        "content/m/06-expectations.md:17",
+        BlockFailure::UnexpectedCompile,
+    );
+    expect(
+        "content/m/06-expectations.md:26",
+        BlockFailure::ExitStatus(3),
+    );
+    assert!(
+        kinds
+            .iter()
+            .any(|(at, f)| at == "content/m/01-compile-error.md:20"
+                && matches!(f, BlockFailure::CompileError { code: Some(c), .. } if c == "E0277")),
+        "{kinds:#?}"
+    );
+    assert_eq!(kinds.len(), 8, "{kinds:#?}");
+}

@@ -1,0 +1,339 @@
+//! Compiling what a pass needs: a merged program per page (every block of the page, so an edit
+//! recompiles one module), a program per `compile_fail` block, and a program per block of a
+//! page whose merged build failed, so the failing blocks name themselves; compile errors mapped
+//! to the blocks' Markdown lines.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use super::cache::{BlockResult, ResultKind};
+use super::program::{self, Program};
+use super::progress::Reporter;
+use super::project::{self, CompilerMessage, Project, bin_name};
+use super::{BlockFailure, Executed, Request, panic};
+use crate::diagnostics::{Diagnostic, Location};
+use crate::markdown::code::CodeBlock;
+use crate::markdown::fence::RunMode;
+
+/// A block of a program being compiled.
+#[derive(Clone)]
+pub(super) struct Pending<'a> {
+    pub(super) page: usize,
+    pub(super) block: &'a CodeBlock,
+    /// The key its result is stored under when this pass needs it; `None` for a block whose
+    /// result is cached, compiled only because its page's program holds every block.
+    pub(super) key: Option<String>,
+}
+
+impl Pending<'_> {
+    pub(super) fn wanted(&self) -> bool {
+        self.key.is_some()
+    }
+}
+
+/// A compiled program and the blocks it holds.
+pub(super) struct Binary<'a> {
+    pub(super) name: String,
+    pub(super) program: Program,
+    pub(super) blocks: Vec<Pending<'a>>,
+    /// Whether the blocks are selected by argument (a merged page binary).
+    pub(super) merged: bool,
+    /// The executable cargo reported, once built.
+    pub(super) executable: PathBuf,
+}
+
+/// Compiles what `pending` needs: a merged binary per page for the blocks that run or only
+/// compile, a binary per `compile_fail` block, and a binary per block of any page whose merged
+/// build failed. Returns the binaries that built and can run, and the `compile_fail` blocks
+/// that failed as they should, with their results.
+pub(super) fn compile<'a>(
+    request: &Request<'a>,
+    project: &Project,
+    pending: &[Pending<'a>],
+    reporter: &Reporter,
+    outcome: &mut Executed,
+) -> (Vec<Binary<'a>>, Vec<(Pending<'a>, BlockResult)>) {
+    let mut refused = Vec::new();
+    let mut first: Vec<Binary> = Vec::new();
+    let mut by_page: std::collections::BTreeMap<usize, Vec<Pending>> = Default::default();
+    for item in pending {
+        if item.block.attrs.mode == RunMode::CompileFail {
+            first.push(single(project, request, item));
+        } else {
+            by_page.entry(item.page).or_default().push(item.clone());
+        }
+    }
+    // A page's program holds all its blocks, not only the ones that changed: its source then
+    // changes by one module per edit, and incremental compilation reuses the rest.
+    for (page, items) in by_page {
+        let all: Vec<Pending> = request.pages[page]
+            .blocks
+            .iter()
+            .filter(|b| b.attrs.compiles() && b.attrs.mode != RunMode::CompileFail)
+            .map(|block| {
+                items
+                    .iter()
+                    .find(|i| i.block.index == block.index)
+                    .cloned()
+                    .unwrap_or(Pending {
+                        page,
+                        block,
+                        key: None,
+                    })
+            })
+            .collect();
+        let blocks: Vec<&CodeBlock> = all.iter().map(|i| i.block).collect();
+        first.push(Binary {
+            name: bin_name(&project.prefix, &request.pages[page].path, ""),
+            program: program::merged(&blocks),
+            blocks: all,
+            merged: true,
+            executable: PathBuf::new(),
+        });
+    }
+    outcome.stats.compiled += pending.len();
+    let Some(built) = build(request, project, &first, reporter, outcome) else {
+        return (Vec::new(), refused);
+    };
+
+    let mut ready = Vec::new();
+    let mut fallback = Vec::new();
+    for mut binary in first {
+        let executable = built.executables.get(&binary.name).cloned();
+        let ok = executable.is_some();
+        let item = &binary.blocks[0];
+        if item.block.attrs.mode == RunMode::CompileFail {
+            if ok {
+                outcome.stats.failed += 1;
+                outcome.fail(
+                    item.block.fence.clone(),
+                    BlockFailure::UnexpectedCompile,
+                    None,
+                );
+            } else {
+                let messages = built
+                    .messages
+                    .get(&binary.name)
+                    .cloned()
+                    .unwrap_or_default();
+                let compiler = compiler_text(&messages, &binary);
+                let result = BlockResult {
+                    kind: ResultKind::FailedToCompile,
+                    stdout: Default::default(),
+                    stderr: Default::default(),
+                    compiler,
+                    millis: 0,
+                    figures: Vec::new(),
+                };
+                refused.push((item.clone(), result));
+                reporter.advance();
+            }
+        } else if let Some(executable) = executable {
+            binary.executable = executable;
+            ready.push(binary);
+        } else {
+            // Build each block this pass needs alone, so that the failing ones name
+            // themselves; the page's cached blocks keep their results.
+            fallback.extend(
+                binary
+                    .blocks
+                    .iter()
+                    .filter(|item| item.wanted())
+                    .map(|item| single(project, request, item)),
+            );
+        }
+    }
+    if fallback.is_empty() {
+        return (ready, refused);
+    }
+    reporter.step("a page failed to compile; compiling its blocks one by one");
+    let Some(built) = build(request, project, &fallback, reporter, outcome) else {
+        return (ready, refused);
+    };
+    for mut binary in fallback {
+        if let Some(executable) = built.executables.get(&binary.name) {
+            binary.executable = executable.clone();
+            ready.push(binary);
+            continue;
+        }
+        outcome.stats.failed += 1;
+        let messages = built
+            .messages
+            .get(&binary.name)
+            .cloned()
+            .unwrap_or_default();
+        report_compile_errors(&binary, &messages, outcome);
+        reporter.advance();
+    }
+    (ready, refused)
+}
+
+fn single<'a>(project: &Project, request: &Request, item: &Pending<'a>) -> Binary<'a> {
+    Binary {
+        name: bin_name(
+            &project.prefix,
+            &request.pages[item.page].path,
+            &format!("_b{}", item.block.index + 1),
+        ),
+        program: program::standalone(item.block),
+        blocks: vec![item.clone()],
+        merged: false,
+        executable: PathBuf::new(),
+    }
+}
+
+/// Writes the binaries' sources and builds them; `None` when cargo itself failed.
+fn build(
+    request: &Request,
+    project: &Project,
+    binaries: &[Binary],
+    reporter: &Reporter,
+    outcome: &mut Executed,
+) -> Option<project::BuildOutput> {
+    if request.locked && !project.lockfile.is_file() {
+        outcome.diagnostics.push(Diagnostic::error(
+            Location::file(&request.config.lockfile),
+            "the lock file of the lesson dependencies does not exist; `check` uses it as it is, so run `kiln build` once to create it, and commit it",
+        ));
+        return None;
+    }
+    let sources: Vec<(String, String)> = binaries
+        .iter()
+        .map(|b| (b.name.clone(), b.program.source.clone()))
+        .collect();
+    if let Err(e) = project.write(&sources) {
+        outcome.diagnostics.push(Diagnostic::global(format!(
+            "cannot write the lesson project in {}: {e}",
+            project.dir.display()
+        )));
+        return None;
+    }
+    reporter.step(&format!(
+        "compiling {} lesson program{}",
+        binaries.len(),
+        if binaries.len() == 1 { "" } else { "s" }
+    ));
+    let names: Vec<String> = binaries.iter().map(|b| b.name.clone()).collect();
+    let rules = project::BuildRules {
+        locked: request.locked,
+        timeout: Duration::from_secs_f64(request.config.compile_timeout),
+    };
+    let started = Instant::now();
+    let built = project.build(&names, rules, reporter);
+    outcome.stats.compile_time += started.elapsed();
+    outcome.stats.binaries += binaries.len();
+    let built = match built {
+        Ok(built) => built,
+        Err(e) => {
+            outcome
+                .diagnostics
+                .push(Diagnostic::global(format!("cannot start cargo: {e}")));
+            return None;
+        }
+    };
+    if built.timed_out {
+        let pages: std::collections::BTreeSet<&Path> = binaries
+            .iter()
+            .map(|b| request.pages[b.blocks[0].page].path.as_path())
+            .collect();
+        for page in pages {
+            outcome.diagnostics.push(Diagnostic::error(
+                Location::file(page),
+                format!(
+                    "compiling this page's programs took longer than {} s (execute.compile_timeout); cargo was stopped",
+                    request.config.compile_timeout
+                ),
+            ));
+        }
+        return None;
+    }
+    if let Some(error) = &built.cargo_error {
+        let diagnostic = if request.locked && error.contains("--locked") {
+            Diagnostic::error(
+                Location::file(&request.config.lockfile),
+                "the lock file does not match `[execute.dependencies]` in config.toml; run `kiln build` to refresh it, and commit it",
+            )
+        } else {
+            Diagnostic::global("cargo could not build the lesson programs")
+        };
+        outcome
+            .diagnostics
+            .push(diagnostic.with_note(error.trim_end().to_string()));
+        return None;
+    }
+    if request.locked {
+        return Some(built);
+    }
+    match project.save_lock() {
+        Ok(true) => outcome.diagnostics.push(Diagnostic::warning(
+            Location::file(&request.config.lockfile),
+            "the lesson dependencies' lock file was updated; commit it",
+        )),
+        Ok(false) => {}
+        Err(e) => outcome.diagnostics.push(Diagnostic::warning(
+            Location::file(&request.config.lockfile),
+            format!("cannot update the lock file: {e}"),
+        )),
+    }
+    Some(built)
+}
+
+/// The compiler's errors as readers see them, with the generated file named `src/main.rs`.
+fn compiler_text(messages: &[CompilerMessage], binary: &Binary) -> String {
+    let file = format!("src/bin/{}.rs", binary.name);
+    messages
+        .iter()
+        .filter(|m| m.level == "error")
+        .map(|m| panic::for_readers(&m.rendered, &file, "src/main.rs", |l, c| Some((l, c))))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Compile errors of a block built alone, each at its Markdown line.
+fn report_compile_errors(binary: &Binary, messages: &[CompilerMessage], outcome: &mut Executed) {
+    let item = &binary.blocks[0];
+    let blocks = [item.block];
+    let file = format!("src/bin/{}.rs", binary.name);
+    let errors: Vec<&CompilerMessage> = messages
+        .iter()
+        .filter(|m| m.level == "error" && m.primary.is_some())
+        .collect();
+    if errors.is_empty() {
+        let text = messages
+            .iter()
+            .map(|m| m.rendered.as_str())
+            .collect::<String>();
+        outcome.fail(
+            item.block.fence.clone(),
+            BlockFailure::DidNotCompile,
+            Some(panic::for_readers(&text, &file, "src/main.rs", |l, c| {
+                Some((l, c))
+            })),
+        );
+        return;
+    }
+    for message in errors {
+        let (span_file, line, col) = message.primary.clone().expect("filtered");
+        let location = (span_file.ends_with(&file) || span_file == file)
+            .then(|| program::markdown_location(&binary.program, &blocks, line, col))
+            .flatten()
+            .unwrap_or_else(|| item.block.fence.clone());
+        let note = panic::for_readers(
+            message.rendered.trim_end(),
+            &file,
+            &item.block.fence.path.to_string_lossy(),
+            |n, c| {
+                program::markdown_location(&binary.program, &blocks, n, c)
+                    .map(|at| (at.line, at.col))
+            },
+        );
+        outcome.fail(
+            location,
+            BlockFailure::CompileError {
+                code: message.code.clone(),
+                message: message.message.clone(),
+            },
+            Some(note),
+        );
+    }
+}

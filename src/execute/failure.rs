@@ -1,0 +1,105 @@
+//! Why a block failed, as a value (in the spirit of rustdoc's `TestFailure`): judging and
+//! compiling produce these, [`Executed::fail`](super::Executed::fail) turns each into the
+//! diagnostic at the block's Markdown line, and tests can look at kinds instead of wording.
+
+use std::fmt;
+
+/// One way a block can fail.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BlockFailure {
+    /// The compiler reported an error at a line of the block.
+    CompileError {
+        /// The error code, like `E0308`.
+        code: Option<String>,
+        /// The compiler's one-line message.
+        message: String,
+    },
+    /// The block did not compile, and the compiler named no line of it.
+    DidNotCompile,
+    /// A `compile_fail` block compiled.
+    UnexpectedCompile,
+    /// The program panicked (and was not meant to).
+    Panicked {
+        /// The panic's first line.
+        message: String,
+    },
+    /// The program exited with a non-zero status, without panicking.
+    ExitStatus(i32),
+    /// A signal ended the program.
+    Signalled(i32),
+    /// A `should_panic` block ran to the end.
+    UnexpectedPass,
+    /// The program ran past its wall-clock limit.
+    TimedOut {
+        /// The limit, in seconds.
+        seconds: f64,
+    },
+    /// An allocation failed under the memory limit.
+    OutOfMemory {
+        /// The limit, in MiB.
+        mib: u64,
+    },
+    /// The program printed more than the hard output limit.
+    TooMuchOutput {
+        /// The limit, in MiB.
+        mib: usize,
+    },
+    /// The program wrote more figures than allowed.
+    TooManyFigures {
+        /// How many it wrote.
+        count: usize,
+        /// How many are allowed.
+        max: usize,
+    },
+    /// The program wrote a figure larger than allowed.
+    FigureTooLarge {
+        /// The figure's path in the working folder.
+        name: String,
+        /// Its size in KiB.
+        kib: u64,
+        /// The limit in KiB.
+        max_kib: u64,
+    },
+    /// The program could not be started.
+    CouldNotRun(String),
+}
+
+impl fmt::Display for BlockFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BlockFailure::CompileError { code, message } => match code {
+                Some(code) => write!(f, "compile error[{code}]: {message}"),
+                None => write!(f, "compile error: {message}"),
+            },
+            BlockFailure::DidNotCompile => write!(f, "the block failed to compile"),
+            BlockFailure::UnexpectedCompile => write!(
+                f,
+                "this compile_fail block compiled; it must fail to compile (or drop compile_fail)"
+            ),
+            BlockFailure::Panicked { message } => write!(f, "the block panicked: {message}"),
+            BlockFailure::ExitStatus(code) => write!(f, "the block exited with status {code}"),
+            BlockFailure::Signalled(signal) => {
+                write!(f, "the block was killed by signal {signal}")
+            }
+            BlockFailure::UnexpectedPass => write!(f, "this should_panic block did not panic"),
+            BlockFailure::TimedOut { seconds } => {
+                write!(f, "the block timed out after {seconds} s and was stopped")
+            }
+            BlockFailure::OutOfMemory { mib } => {
+                write!(f, "the block exceeded the memory limit of {mib} MiB")
+            }
+            BlockFailure::TooMuchOutput { mib } => {
+                write!(f, "the block printed more than {mib} MiB and was stopped")
+            }
+            BlockFailure::TooManyFigures { count, max } => write!(
+                f,
+                "the block wrote {count} figures; a block may write at most {max} (execute.max_figures)"
+            ),
+            BlockFailure::FigureTooLarge { name, kib, max_kib } => write!(
+                f,
+                "figure {name} is {kib} KiB; a figure may be at most {max_kib} KiB (execute.max_figure_kib)"
+            ),
+            BlockFailure::CouldNotRun(error) => write!(f, "could not run the block: {error}"),
+        }
+    }
+}
