@@ -6,28 +6,29 @@
 pub mod assets;
 pub mod context;
 pub mod feed;
+mod links;
+mod pages;
+mod render;
+
+use links::{check_links, resolver};
+use pages::{PageKind, pages};
+use render::{PageOutput, fill_page, render_404, render_blog, render_page};
 pub mod structure;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
-use serde::Serialize;
-use tera::Context;
 
 use crate::config::{Config, MathConfig};
-use crate::content::{self, Drafts, Library, SourceFile};
+use crate::content::{self, Drafts};
 use crate::diagnostics::{Diagnostic, Failure, LineIndex, Location};
 use crate::execute::{self, ExecStats, Progress};
-use crate::highlight::Highlighted;
-use crate::markdown::links::{LinkResolver, LinkTarget};
-use crate::markdown::placeholder::{self, Slot};
 use crate::markdown::{self, RenderContext, Rendered};
-use crate::math::{MathRenderer, MathStats, Typeset};
+use crate::math::{MathRenderer, MathStats};
 use crate::output::SiteFiles;
 use crate::templates::Templates;
-use context::{ModuleContext, PostLink, SiteContext, TocEntry, href};
 
 /// What a build is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -177,22 +178,6 @@ pub struct Report {
     pub notices: Vec<String>,
     /// Counts and timings.
     pub stats: Stats,
-}
-
-/// Which kind of page a Markdown file makes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum PageKind {
-    Home,
-    Module(usize),
-    Post(usize),
-}
-
-/// One page to render.
-struct PageSource<'a> {
-    kind: PageKind,
-    source: Option<&'a SourceFile>,
-    url: String,
-    source_dir: String,
 }
 
 /// The time of each phase of a build, in order.
@@ -478,325 +463,4 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
         warnings: diagnostics,
         notices: exec.notices.clone(),
     })
-}
-
-/// The path the site is served from, for pages served at any depth (the 404 page): the
-/// `base_url`'s path when published, `/` in `serve`, which serves the site at the root.
-fn root_path(config: &Config, mode: Mode) -> String {
-    match mode {
-        Mode::Serve => "/".into(),
-        Mode::Build | Mode::Check => url::Url::parse(&config.base_url)
-            .map(|url| url.path().to_string())
-            .unwrap_or_else(|_| "/".into()),
-    }
-}
-
-/// Every page of the site with a Markdown source: home, modules, posts.
-fn pages(library: &Library) -> Vec<PageSource<'_>> {
-    let mut pages = vec![PageSource {
-        kind: PageKind::Home,
-        source: library.home.as_ref().map(|h| &h.source),
-        url: String::new(),
-        source_dir: String::new(),
-    }];
-    for (i, module) in library.modules.iter().enumerate() {
-        pages.push(PageSource {
-            kind: PageKind::Module(i),
-            source: Some(&module.source),
-            url: module.url.clone(),
-            source_dir: module.dir.clone(),
-        });
-    }
-    for (i, post) in library.posts.iter().enumerate() {
-        pages.push(PageSource {
-            kind: PageKind::Post(i),
-            source: Some(&post.source),
-            url: post.url.clone(),
-            source_dir: library.modules[post.module].dir.clone(),
-        });
-    }
-    pages
-}
-
-/// What links in the content can point at.
-/// Files every build writes besides pages, which content may link to.
-const GENERATED_FILES: [&str; 5] = [
-    "atom.xml",
-    "sitemap.xml",
-    "style.css",
-    "highlight.css",
-    "404.html",
-];
-
-fn resolver(library: &Library, root: &Path) -> LinkResolver {
-    let mut resolver = LinkResolver::default();
-    resolver.pages.insert(String::new());
-    resolver.pages.insert("blog/".into());
-    resolver.sources.insert("_index.md".into(), String::new());
-    for module in &library.modules {
-        resolver.pages.insert(module.url.clone());
-        resolver
-            .sources
-            .insert(format!("{}/_index.md", module.dir), module.url.clone());
-    }
-    for post in &library.posts {
-        resolver.pages.insert(post.url.clone());
-        let rel = post
-            .source
-            .display
-            .strip_prefix("content")
-            .unwrap_or(&post.source.display)
-            .to_string_lossy()
-            .replace('\\', "/");
-        resolver.sources.insert(rel, post.url.clone());
-    }
-    resolver.files = library
-        .assets
-        .iter()
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
-        .chain(assets::static_paths(root))
-        .chain(GENERATED_FILES.map(String::from))
-        .collect();
-    resolver
-}
-
-/// Anchors (`#id`, `page#id`) must name a heading or code block of their page.
-fn check_links(pages: &[PageSource], rendered: &[Rendered]) -> Vec<Diagnostic> {
-    let mut ids: HashMap<&str, BTreeSet<String>> = HashMap::new();
-    for (page, rendered) in pages.iter().zip(rendered) {
-        let set = ids.entry(page.url.as_str()).or_default();
-        set.extend(rendered.headings.iter().map(|h| h.id.clone()));
-        set.extend(rendered.anchors.iter().cloned());
-    }
-    let mut problems = Vec::new();
-    for (page, rendered) in pages.iter().zip(rendered) {
-        for link in &rendered.links {
-            let (url, fragment) = match &link.target {
-                LinkTarget::Anchor(id) => (page.url.as_str(), Some(id.as_str())),
-                LinkTarget::Page { url, fragment } => (url.as_str(), fragment.as_deref()),
-                _ => continue,
-            };
-            let Some(fragment) = fragment.filter(|f| !f.is_empty()) else {
-                continue;
-            };
-            let known = ids.get(url).is_some_and(|set| set.contains(fragment));
-            if !known {
-                problems.push(Diagnostic::error(
-                    link.location.clone(),
-                    format!(
-                        "broken anchor: {:?} has no heading or block with id {fragment:?}",
-                        link.written
-                    ),
-                ));
-            }
-        }
-    }
-    problems
-}
-
-/// A rendered page: its URL, its HTML and the figure files beside it.
-type PageOutput = (String, String, Vec<(String, Vec<u8>)>);
-
-/// A page's body and table of contents with formulas and block outputs in place.
-struct Filled {
-    body: String,
-    words: usize,
-    toc: Vec<TocEntry>,
-    has_math: bool,
-    figures: Vec<(String, Vec<u8>)>,
-}
-
-fn fill_page(
-    rendered: &Rendered,
-    page: &PageSource,
-    typeset: &Typeset,
-    highlighted: &Highlighted,
-    exec: &execute::Executed,
-) -> Filled {
-    let page_url = page.url.as_str();
-    let mut figures = Vec::new();
-    let mut outputs: BTreeMap<usize, String> = BTreeMap::new();
-    let page_path = page.source.map(|s| s.display.as_path());
-    for block in &rendered.code_blocks {
-        if let Some(result) = page_path.and_then(|path| exec.result(path, block.index)) {
-            let (html, files) = execute::render::output_html(block, result, page_url);
-            figures.extend(files);
-            outputs.insert(block.index, html);
-        }
-    }
-    let mut fill = |slot: Slot| match slot {
-        Slot::Math(i) => {
-            let formula = &rendered.formulas[i];
-            typeset.get(formula).map(str::to_string).unwrap_or_else(|| {
-                format!(
-                    "<code class=\"math-error\">{}</code>",
-                    crate::escape::text(&formula.tex)
-                )
-            })
-        }
-        Slot::Output(i) => outputs.get(&i).cloned().unwrap_or_default(),
-        Slot::Code(i) => {
-            let block = &rendered.code_blocks[i];
-            let shown = block.shown();
-            highlighted
-                .get(&shown, block.lang())
-                .map(str::to_string)
-                .unwrap_or_else(|| crate::escape::text(&shown))
-        }
-    };
-    let body = placeholder::fill(&rendered.html, &mut fill);
-    let toc = rendered
-        .headings
-        .iter()
-        .filter(|h| h.level == 2 || h.level == 3)
-        .map(|h| TocEntry {
-            level: h.level,
-            id: h.id.clone(),
-            html: placeholder::fill(&h.toc_html, &mut fill),
-        })
-        .collect();
-    Filled {
-        body,
-        words: rendered.words,
-        toc,
-        has_math: !rendered.formulas.is_empty(),
-        figures,
-    }
-}
-
-/// Values every template gets.
-fn base_context(
-    config: &Config,
-    page_url: &str,
-    katex: &assets::KatexLink,
-    has_math: bool,
-) -> Context {
-    let mut context = Context::new();
-    let root = href(page_url, "");
-    context.insert("site", &SiteContext::new(config, &root));
-    context.insert("root", &root);
-    context.insert("canonical", &context::absolute(config, page_url));
-    context.insert("has_math", &has_math);
-    let katex_href = if katex.self_hosted {
-        href(page_url, &katex.href)
-    } else {
-        katex.href.clone()
-    };
-    context.insert(
-        "katex",
-        &serde_json::json!({ "href": katex_href, "integrity": "" }),
-    );
-    context
-}
-
-#[derive(Serialize)]
-struct PostPage<'a> {
-    title: &'a str,
-    part: String,
-    kind: &'static str,
-    description: &'a str,
-    date: String,
-    date_iso: String,
-    tags: &'a [String],
-    reading_minutes: usize,
-    toc: &'a [TocEntry],
-    body: &'a str,
-    module: ModuleRef<'a>,
-    previous: Option<PostLink<'a>>,
-    next: Option<PostLink<'a>>,
-}
-
-#[derive(Serialize)]
-struct ModuleRef<'a> {
-    number: u32,
-    title: &'a str,
-    href: String,
-}
-
-fn render_page(
-    page: &PageSource,
-    filled: &Filled,
-    library: &Library,
-    config: &Config,
-    templates: &Templates,
-    katex: &assets::KatexLink,
-) -> Result<String, Diagnostic> {
-    let mut context = base_context(config, &page.url, katex, filled.has_math);
-    match page.kind {
-        PageKind::Post(index) => {
-            let post = &library.posts[index];
-            let module = &library.modules[post.module];
-            let page_context = PostPage {
-                title: &post.title,
-                part: post.part.to_string(),
-                kind: post.kind.name(),
-                description: &post.description,
-                date: context::human_date(post),
-                date_iso: post.date.format("%Y-%m-%d").to_string(),
-                tags: &post.tags,
-                reading_minutes: filled.words.div_ceil(220).max(1),
-                toc: &filled.toc,
-                body: &filled.body,
-                module: ModuleRef {
-                    number: module.number,
-                    title: &module.title,
-                    href: href(&page.url, &module.url),
-                },
-                previous: library.previous(index).map(|p| PostLink::new(p, &page.url)),
-                next: library.next(index).map(|p| PostLink::new(p, &page.url)),
-            };
-            context.insert("page", &page_context);
-            templates.render("post.html", &context)
-        }
-        PageKind::Module(index) => {
-            let module = ModuleContext::new(library, index, &page.url, Some(filled.body.clone()));
-            context.insert("module", &module);
-            templates.render("module.html", &context)
-        }
-        PageKind::Home => {
-            let modules: Vec<ModuleContext> = (0..library.modules.len())
-                .map(|i| ModuleContext::new(library, i, "", None))
-                .collect();
-            let front = library.home.as_ref().map(|h| &h.front);
-            let home = serde_json::json!({
-                "title": front.and_then(|f| f.title.clone()).unwrap_or_else(|| config.title.clone()),
-                "description": front.map_or(config.description.as_str(), |f| if f.description.is_empty() { config.description.as_str() } else { f.description.as_str() }),
-                "body": filled.body,
-            });
-            context.insert("home", &home);
-            context.insert("modules", &modules);
-            templates.render("index.html", &context)
-        }
-    }
-}
-
-fn render_blog(
-    library: &Library,
-    config: &Config,
-    templates: &Templates,
-    katex: &assets::KatexLink,
-) -> Result<String, Diagnostic> {
-    let mut posts: Vec<_> = library.posts.iter().collect();
-    posts.sort_by(|a, b| b.date.cmp(&a.date).then(b.part.cmp(&a.part)));
-    let links: Vec<PostLink> = posts
-        .into_iter()
-        .map(|p| PostLink::new(p, "blog/"))
-        .collect();
-    let mut context = base_context(config, "blog/", katex, false);
-    context.insert("posts", &links);
-    templates.render("blog.html", &context)
-}
-
-fn render_404(
-    config: &Config,
-    templates: &Templates,
-    katex: &assets::KatexLink,
-    mode: Mode,
-) -> Result<String, Diagnostic> {
-    let mut context = base_context(config, "", katex, false);
-    let root_path = root_path(config, mode);
-    context.insert("site", &SiteContext::new(config, &root_path));
-    context.insert("root", &root_path);
-    context.insert("canonical", &"");
-    templates.render("404.html", &context)
 }
