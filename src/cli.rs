@@ -51,6 +51,7 @@ pub struct BuildArgs {
     #[arg(long, short, default_value = "public", value_name = "DIR")]
     pub output: PathBuf,
     #[command(flatten)]
+    /// The options every site command takes.
     pub common: CommonArgs,
 }
 
@@ -58,6 +59,7 @@ pub struct BuildArgs {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     #[command(flatten)]
+    /// The options every site command takes.
     pub common: CommonArgs,
     /// Treat warnings as errors.
     #[arg(long)]
@@ -77,6 +79,7 @@ pub struct ServeArgs {
     #[arg(long)]
     pub open: bool,
     #[command(flatten)]
+    /// The options every site command takes.
     pub common: CommonArgs,
 }
 

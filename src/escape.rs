@@ -3,14 +3,14 @@
 use pulldown_cmark_escape::{escape_html, escape_html_body_text};
 
 /// Escapes text placed between tags.
-pub fn text(input: &str) -> String {
+pub(crate) fn text(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
     escape_html_body_text(&mut out, input).expect("writing to a String cannot fail");
     out
 }
 
 /// Escapes text placed inside a double-quoted attribute value.
-pub fn attr(input: &str) -> String {
+pub(crate) fn attr(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
     escape_html(&mut out, input).expect("writing to a String cannot fail");
     out

@@ -36,7 +36,7 @@ fn grammar_token(lang: &str) -> &str {
 }
 
 /// Highlights `code` written in `lang`; unknown languages come back escaped but uncoloured.
-pub fn highlight(code: &str, lang: &str) -> String {
+pub(crate) fn highlight(code: &str, lang: &str) -> String {
     let token = grammar_token(lang);
     if token == "txt" {
         return crate::escape::text(code);
@@ -58,7 +58,7 @@ pub fn highlight(code: &str, lang: &str) -> String {
 }
 
 /// The cache key of highlighted code: the grammar set's version, the language and the code.
-pub fn key(code: &str, lang: &str) -> crate::kvcache::Key {
+pub(crate) fn key(code: &str, lang: &str) -> crate::kvcache::Key {
     let mut hasher = blake3::Hasher::new();
     // The grammar crates' exact versions, read from Cargo.lock when kiln is built: a grammar
     // fix in a patch release highlights differently.
@@ -73,13 +73,13 @@ pub fn key(code: &str, lang: &str) -> crate::kvcache::Key {
 
 /// The HTML of every code block a build highlighted, looked up by code and language.
 #[derive(Debug, Default)]
-pub struct Highlighted {
+pub(crate) struct Highlighted {
     html: HashMap<crate::kvcache::Key, String>,
 }
 
 impl Highlighted {
     /// The highlighted HTML of `code` in `lang`.
-    pub fn get(&self, code: &str, lang: &str) -> Option<&str> {
+    pub(crate) fn get(&self, code: &str, lang: &str) -> Option<&str> {
         self.html.get(&key(code, lang)).map(String::as_str)
     }
 }
@@ -87,7 +87,7 @@ impl Highlighted {
 /// Highlights every `(code, lang)`, taking what it can from the cache file at `cache_path` and
 /// highlighting the rest in parallel, then saves the cache. Returns the highlighted code, how
 /// many were highlighted now, and a warning if the cache cannot be saved.
-pub fn highlight_all<'a>(
+pub(crate) fn highlight_all<'a>(
     items: impl IntoIterator<Item = (String, &'a str)>,
     cache_path: &Path,
 ) -> (Highlighted, usize, Option<crate::diagnostics::Diagnostic>) {
@@ -126,13 +126,13 @@ pub fn highlight_all<'a>(
 }
 
 /// Whether a language has a grammar (used to warn about typos in fence languages).
-pub fn knows(lang: &str) -> bool {
+pub(crate) fn knows(lang: &str) -> bool {
     let token = grammar_token(lang);
     token == "txt" || syntaxes().find_syntax_by_token(token).is_some()
 }
 
 /// The stylesheet: the light theme, and the dark one under `prefers-color-scheme: dark`.
-pub fn stylesheet(light: &str, dark: &str) -> Result<String, String> {
+pub(crate) fn stylesheet(light: &str, dark: &str) -> Result<String, String> {
     let css_of = |name: &str| {
         let theme = themes().themes.get(name).ok_or_else(|| {
             let known: Vec<_> = themes().themes.keys().cloned().collect();

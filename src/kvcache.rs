@@ -12,11 +12,11 @@ use std::path::{Path, PathBuf};
 const MAGIC: &[u8] = b"kiln-cache 1\n";
 
 /// A key: the hash of everything that determines the stored text.
-pub type Key = [u8; 32];
+pub(crate) type Key = [u8; 32];
 
 /// Texts by key, loaded from and saved to one file.
 #[derive(Debug, Default)]
-pub struct StringCache {
+pub(crate) struct StringCache {
     path: Option<PathBuf>,
     entries: HashMap<Key, String>,
     fresh: Vec<Key>,
@@ -26,12 +26,13 @@ pub struct StringCache {
 
 impl StringCache {
     /// A cache that lives only in memory.
-    pub fn in_memory() -> Self {
+    #[cfg(test)]
+    pub(crate) fn in_memory() -> Self {
         Self::default()
     }
 
     /// Loads the cache file at `path`, keeping every valid record before any damage.
-    pub fn open(path: &Path) -> Self {
+    pub(crate) fn open(path: &Path) -> Self {
         let mut cache = Self {
             path: Some(path.to_path_buf()),
             ..Self::default()
@@ -59,29 +60,25 @@ impl StringCache {
     }
 
     /// The text stored for `key`.
-    pub fn get(&self, key: &Key) -> Option<&str> {
+    pub(crate) fn get(&self, key: &Key) -> Option<&str> {
         self.entries.get(key).map(String::as_str)
     }
 
     /// Stores the text for `key`; it is written out by [`StringCache::save`].
-    pub fn insert(&mut self, key: Key, html: String) {
+    pub(crate) fn insert(&mut self, key: Key, html: String) {
         if self.entries.insert(key, html).is_none() {
             self.fresh.push(key);
         }
     }
 
     /// The number of entries held.
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
         self.entries.len()
     }
 
-    /// Whether the cache holds nothing.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
     /// Appends the new records to the file (or rewrites it whole when it was damaged).
-    pub fn save(&mut self) -> std::io::Result<()> {
+    pub(crate) fn save(&mut self) -> std::io::Result<()> {
         let Some(path) = &self.path else {
             return Ok(());
         };
@@ -184,8 +181,8 @@ mod tests {
         let last = bytes.len() - 1;
         bytes[last] ^= 0xff;
         fs::write(&path, &bytes).unwrap();
-        assert!(StringCache::open(&path).is_empty());
+        assert_eq!(StringCache::open(&path).len(), 0);
         fs::write(&path, b"something else").unwrap();
-        assert!(StringCache::open(&path).is_empty());
+        assert_eq!(StringCache::open(&path).len(), 0);
     }
 }

@@ -8,13 +8,13 @@ use std::path::Path;
 
 /// An exclusive lock on a folder, released when dropped (or when the process ends).
 #[derive(Debug)]
-pub struct FolderLock {
+pub(crate) struct FolderLock {
     _file: File,
 }
 
 /// Locks `dir` (which must exist) for this process, waiting for any other kiln holding it.
 /// `what` names the folder in the message shown while waiting.
-pub fn exclusive(dir: &Path, what: &str) -> io::Result<FolderLock> {
+pub(crate) fn exclusive(dir: &Path, what: &str) -> io::Result<FolderLock> {
     // A folder can be opened and locked like a file (flock), which leaves nothing behind in it.
     let file = File::open(dir)?;
     match file.try_lock() {

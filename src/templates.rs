@@ -26,7 +26,7 @@ const BUILT_IN: [(&str, &str); 9] = [
 ];
 
 /// The loaded templates, with their sources kept for error locations.
-pub struct Templates {
+pub(crate) struct Templates {
     tera: Tera,
     sources: BTreeMap<String, String>,
 }
@@ -34,7 +34,7 @@ pub struct Templates {
 impl Templates {
     /// Loads the built-in templates, then every `*.html` and `*.xml` under `root/templates/`
     /// over them.
-    pub fn load(root: &Path) -> Result<Self, Vec<Diagnostic>> {
+    pub(crate) fn load(root: &Path) -> Result<Self, Vec<Diagnostic>> {
         let mut sources: BTreeMap<String, String> = BUILT_IN
             .iter()
             .map(|(name, text)| (name.to_string(), text.to_string()))
@@ -87,7 +87,7 @@ impl Templates {
     }
 
     /// Renders `name` with `context`.
-    pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
+    pub(crate) fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
         self.tera
             .render(name, context)
             .map_err(|error| template_error(&self.sources, &error))

@@ -6,7 +6,7 @@ use toml::de::{DeTable, DeValue};
 
 /// One step of a key path: a key of a table, or an element of an array (`[[nav]]` tables).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Step<'a> {
+pub(crate) enum Step<'a> {
     /// A key.
     Key(&'a str),
     /// An index into an array.
@@ -15,7 +15,7 @@ pub enum Step<'a> {
 
 /// The byte offset of the last key of `path` in `text` (of the element, for an index), or
 /// `None` when the text does not parse or has no such key.
-pub fn offset(text: &str, path: &[Step]) -> Option<usize> {
+pub(crate) fn offset(text: &str, path: &[Step]) -> Option<usize> {
     let root = DeTable::parse(text).ok()?;
     let mut table = root.get_ref();
     let mut value: Option<&toml::Spanned<DeValue>> = None;

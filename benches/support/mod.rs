@@ -4,7 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// A copy of the course at `to`: its content, configuration and lock file.
-pub fn copy_course(repo: &Path, to: &Path) -> PathBuf {
+pub(crate) fn copy_course(repo: &Path, to: &Path) -> PathBuf {
     fs::create_dir_all(to).unwrap();
     for file in ["config.toml", "lessons.lock"] {
         fs::copy(repo.join(file), to.join(file)).unwrap();

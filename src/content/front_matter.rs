@@ -51,7 +51,11 @@ pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
 }
 
 /// Deserializes front matter, mapping TOML errors to the file's line numbers.
-pub fn parse<T: DeserializeOwned>(text: &str, split: &Split, path: &Path) -> Result<T, Diagnostic> {
+pub(super) fn parse<T: DeserializeOwned>(
+    text: &str,
+    split: &Split,
+    path: &Path,
+) -> Result<T, Diagnostic> {
     toml::from_str(split.front).map_err(|error| {
         let index = LineIndex::new(text);
         let location = match error.span() {
@@ -101,7 +105,7 @@ impl DateValue {
 
 /// The 1-based line of the front matter's `key`, for messages about a value that parsed but
 /// is not valid; the opening fence's line when there is no such key.
-pub fn key_line(text: &str, split: &Split, key: &str) -> usize {
+pub(super) fn key_line(text: &str, split: &Split, key: &str) -> usize {
     let index = LineIndex::new(text);
     let offset = crate::toml_span::offset(split.front, &[crate::toml_span::Step::Key(key)])
         .map_or(0, |at| split.front_offset + at);

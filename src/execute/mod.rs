@@ -4,12 +4,12 @@
 //! fresh folder. Failures become diagnostics at the Markdown line; successes are cached.
 
 pub mod cache;
-pub mod panic;
-pub mod program;
-pub mod progress;
-pub mod project;
-pub mod render;
-pub mod run;
+pub(crate) mod panic;
+pub(crate) mod program;
+pub(crate) mod progress;
+pub(crate) mod project;
+pub(crate) mod render;
+pub(crate) mod run;
 pub mod sandbox;
 
 mod compile;

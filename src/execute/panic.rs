@@ -4,7 +4,7 @@
 
 /// A panic found in a program's standard error.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Panic {
+pub(crate) struct Panic {
     /// The message after `panicked at ...:`.
     pub message: String,
     /// File, line and column of the panic.
@@ -18,7 +18,7 @@ pub struct Panic {
 }
 
 /// Finds the first panic in `stderr`.
-pub fn parse(stderr: &str) -> Option<Panic> {
+pub(crate) fn parse(stderr: &str) -> Option<Panic> {
     let at = stderr.find("panicked at ")?;
     let rest = &stderr[at + "panicked at ".len()..];
     let header_end = rest.find('\n').unwrap_or(rest.len());
@@ -56,7 +56,7 @@ fn split_location(text: &str) -> Option<(String, usize, usize)> {
 /// Standard error as readers see it: no backtrace, no hints about `RUST_BACKTRACE`, no thread
 /// ids; the generated file's name replaced by `shown_as`, with `rename` giving each position's
 /// number there.
-pub fn for_readers(
+pub(crate) fn for_readers(
     stderr: &str,
     bin_file: &str,
     shown_as: &str,

@@ -7,7 +7,7 @@ use crate::markdown::code::CodeBlock;
 
 /// Where a line of a generated program came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Origin {
+pub(crate) struct Origin {
     /// Index of the block in the program's block list.
     pub block: usize,
     /// Index of the line within the block.
@@ -16,7 +16,7 @@ pub struct Origin {
 
 /// A generated `main.rs`-style source file.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Program {
+pub(crate) struct Program {
     /// The source text.
     pub source: String,
     /// For each line (0-based), the block line it came from, or `None` for generated lines.
@@ -25,13 +25,13 @@ pub struct Program {
 
 impl Program {
     /// The block line behind a 1-based line of the generated source.
-    pub fn origin(&self, line: usize) -> Option<Origin> {
+    pub(crate) fn origin(&self, line: usize) -> Option<Origin> {
         self.origins.get(line.checked_sub(1)?).copied().flatten()
     }
 }
 
 /// Whether a block defines its own `fn main` (otherwise it is wrapped in one).
-pub fn has_main(block: &CodeBlock) -> bool {
+pub(crate) fn has_main(block: &CodeBlock) -> bool {
     block.lines.iter().any(|line| {
         let code = line.code.trim_start();
         if code.starts_with("//") {
@@ -94,7 +94,7 @@ impl Writer {
 }
 
 /// One block as a program of its own, its code at the top level as a reader would write it.
-pub fn standalone(block: &CodeBlock) -> Program {
+pub(crate) fn standalone(block: &CodeBlock) -> Program {
     let mut writer = Writer::new();
     writer.block(0, block);
     writer.finish()
@@ -102,7 +102,7 @@ pub fn standalone(block: &CodeBlock) -> Program {
 
 /// Several blocks in one program: block `i` is `mod block_i`, and running the binary with
 /// argument `i` runs that block's `main`.
-pub fn merged(blocks: &[&CodeBlock]) -> Program {
+pub(crate) fn merged(blocks: &[&CodeBlock]) -> Program {
     let mut writer = Writer::new();
     for (index, block) in blocks.iter().enumerate() {
         writer.generated(&format!("mod block_{index} {{"));
@@ -131,7 +131,7 @@ pub fn merged(blocks: &[&CodeBlock]) -> Program {
 
 /// The Markdown location of a 1-based line and column of a generated program, or the fence of
 /// the block when the position is in generated code.
-pub fn markdown_location(
+pub(crate) fn markdown_location(
     program: &Program,
     blocks: &[&CodeBlock],
     line: usize,

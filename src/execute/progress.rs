@@ -30,14 +30,14 @@ impl Progress {
 
 /// Reports progress in the chosen style; cheap to clone across threads.
 #[derive(Clone)]
-pub struct Reporter {
+pub(crate) struct Reporter {
     style: Progress,
     bar: Option<Arc<ProgressBar>>,
 }
 
 impl Reporter {
     /// A reporter for `total` steps.
-    pub fn new(style: Progress, total: u64) -> Self {
+    pub(crate) fn new(style: Progress, total: u64) -> Self {
         let bar = (style == Progress::Bar).then(|| {
             let bar = ProgressBar::new(total);
             bar.set_style(
@@ -52,7 +52,7 @@ impl Reporter {
     }
 
     /// A line of cargo's own output (`Compiling burn v0.22.1`).
-    pub fn cargo_line(&self, line: &str) {
+    pub(crate) fn cargo_line(&self, line: &str) {
         let line = line.trim();
         if line.is_empty() {
             return;
@@ -69,7 +69,7 @@ impl Reporter {
     }
 
     /// A step starts.
-    pub fn step(&self, message: &str) {
+    pub(crate) fn step(&self, message: &str) {
         match (&self.bar, self.style) {
             (Some(bar), _) => bar.set_message(message.to_string()),
             (None, Progress::Lines) => eprintln!("{message}"),
@@ -78,14 +78,14 @@ impl Reporter {
     }
 
     /// A unit of work is done.
-    pub fn advance(&self) {
+    pub(crate) fn advance(&self) {
         if let Some(bar) = &self.bar {
             bar.inc(1);
         }
     }
 
     /// Removes the bar.
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }

@@ -33,7 +33,7 @@ debug = false
 
 /// The generated project and where it builds.
 #[derive(Clone, Debug)]
-pub struct Project {
+pub(crate) struct Project {
     /// Folder of the generated package.
     pub dir: PathBuf,
     /// Cargo target directory (shared between sites and runs).
@@ -49,7 +49,7 @@ pub struct Project {
 
 /// A compiler message about one binary.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CompilerMessage {
+pub(crate) struct CompilerMessage {
     /// `error`, `warning`, ...
     pub level: String,
     /// The one-line message.
@@ -64,7 +64,7 @@ pub struct CompilerMessage {
 
 /// What one `cargo build` gave.
 #[derive(Debug, Default)]
-pub struct BuildOutput {
+pub(crate) struct BuildOutput {
     /// Binary name to executable path, for binaries that built.
     pub executables: HashMap<String, PathBuf>,
     /// Binary name to its compiler messages.
@@ -77,7 +77,7 @@ pub struct BuildOutput {
 
 /// How one cargo invocation runs.
 #[derive(Clone, Copy, Debug)]
-pub struct BuildRules {
+pub(crate) struct BuildRules {
     /// Use the lock file as it is (`--locked`): a lock that needs changing is an error.
     pub locked: bool,
     /// Wall-clock limit of the whole invocation.
@@ -86,7 +86,7 @@ pub struct BuildRules {
 
 impl Project {
     /// The project for a site at `root` whose caches live in `cache_dir`.
-    pub fn new(
+    pub(crate) fn new(
         root: &Path,
         config: &ExecuteConfig,
         cache_dir: &Path,
@@ -126,14 +126,14 @@ impl Project {
     }
 
     /// Text that identifies the dependency set: manifest and lock.
-    pub fn fingerprint(&self) -> String {
+    pub(crate) fn fingerprint(&self) -> String {
         let lock = fs::read_to_string(&self.lockfile).unwrap_or_default();
         format!("{}\n{lock}", self.manifest)
     }
 
     /// Writes the manifest, the lock and the given sources, touching only files whose content
     /// changed (cargo decides what to rebuild from modification times).
-    pub fn write(&self, sources: &[(String, String)]) -> std::io::Result<()> {
+    pub(crate) fn write(&self, sources: &[(String, String)]) -> std::io::Result<()> {
         let bin_dir = self.dir.join("src").join("bin");
         fs::create_dir_all(&bin_dir)?;
         write_if_changed(&self.dir.join("Cargo.toml"), &self.manifest)?;
@@ -147,7 +147,7 @@ impl Project {
     }
 
     /// Copies the project's lock back to the site when cargo changed or created it.
-    pub fn save_lock(&self) -> std::io::Result<bool> {
+    pub(crate) fn save_lock(&self) -> std::io::Result<bool> {
         let Ok(lock) = fs::read_to_string(self.dir.join("Cargo.lock")) else {
             return Ok(false);
         };
@@ -167,7 +167,7 @@ impl Project {
     }
 
     /// Builds the named binaries in one cargo run, going on past failures.
-    pub fn build(
+    pub(crate) fn build(
         &self,
         bins: &[String],
         rules: BuildRules,
@@ -356,7 +356,7 @@ fn parse_message(message: &Value) -> Option<CompilerMessage> {
 }
 
 /// A binary name made of the site prefix and a readable, unique page part.
-pub fn bin_name(prefix: &str, page: &Path, suffix: &str) -> String {
+pub(crate) fn bin_name(prefix: &str, page: &Path, suffix: &str) -> String {
     let text = page.to_string_lossy();
     let readable: String = text
         .trim_start_matches("content/")

@@ -9,7 +9,7 @@ use crate::escape;
 use crate::markdown::code::CodeBlock;
 
 /// The HTML for a block's result, and the figure files to write (paths relative to the site).
-pub fn output_html(
+pub(crate) fn output_html(
     block: &CodeBlock,
     shown: &Shown,
     page_url: &str,

@@ -18,7 +18,7 @@ use super::sandbox::{Contained, Jail, ResourceLimits};
 
 /// Limits a run is held to.
 #[derive(Clone, Copy, Debug)]
-pub struct Limits {
+pub(crate) struct Limits {
     /// Wall-clock time.
     pub timeout: Duration,
     /// Bytes of data memory (heap and private mappings).
@@ -39,7 +39,7 @@ pub struct Limits {
 
 /// How a block's program is started: its containment and environment.
 #[derive(Clone, Debug, Default)]
-pub struct Setting {
+pub(crate) struct Setting {
     /// The containment (its writable folders are set per run).
     pub jail: Jail,
     /// Variables the program sees besides PATH, LANG, HOME, TMPDIR and the fixed ones.
@@ -57,7 +57,7 @@ pub struct Captured {
 
 /// How a run ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Ending {
+pub(crate) enum Ending {
     /// It exited with this code.
     Exited(i32),
     /// A signal ended it.
@@ -70,7 +70,7 @@ pub enum Ending {
 
 /// Figures a run wrote beyond the limits: nothing of them is read.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum FigureProblem {
+pub(crate) enum FigureProblem {
     /// More figure files than allowed.
     TooMany {
         /// How many it wrote.
@@ -87,7 +87,7 @@ pub enum FigureProblem {
 
 /// What a run produced.
 #[derive(Clone, Debug)]
-pub struct RunOutput {
+pub(crate) struct RunOutput {
     /// How it ended.
     pub ending: Ending,
     /// Standard output.
@@ -105,7 +105,7 @@ pub struct RunOutput {
 
 impl RunOutput {
     /// Whether the program ran out of memory (an allocation failed under the limit).
-    pub fn out_of_memory(&self) -> bool {
+    pub(crate) fn out_of_memory(&self) -> bool {
         self.stderr.text.contains("memory allocation of")
             || (matches!(self.ending, Ending::Signalled(9)) && self.stderr.text.is_empty())
     }
@@ -115,7 +115,7 @@ impl RunOutput {
 const INHERITED: &[&str] = &["PATH", "LANG", "LC_ALL"];
 
 /// Runs `program` with `args` in a new private folder under `work_root`.
-pub fn run(
+pub(crate) fn run(
     program: &Path,
     args: &[String],
     work_root: &Path,
@@ -294,7 +294,7 @@ fn wait(
 }
 
 /// Whether a file name is a figure kiln shows.
-pub fn is_figure(name: &str) -> bool {
+pub(crate) fn is_figure(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower.ends_with(".svg") || lower.ends_with(".png")
 }

@@ -24,7 +24,7 @@ pub struct Heading {
 }
 
 /// Turns heading text into an anchor id: lowercase words joined by hyphens.
-pub fn slugify(text: &str) -> String {
+pub(crate) fn slugify(text: &str) -> String {
     let mut id = String::new();
     let mut gap = false;
     for c in text.chars() {
@@ -46,18 +46,18 @@ pub fn slugify(text: &str) -> String {
 
 /// Hands out ids, appending `-1`, `-2`, ... when one is taken.
 #[derive(Default)]
-pub struct IdAllocator {
+pub(crate) struct IdAllocator {
     taken: HashSet<String>,
 }
 
 impl IdAllocator {
     /// Marks `id` as taken by something other than a heading (a code block, a footnote).
-    pub fn reserve(&mut self, id: String) {
+    pub(crate) fn reserve(&mut self, id: String) {
         self.taken.insert(id);
     }
 
     /// Reserves `wanted`, or the first free numbered variant of it.
-    pub fn allocate(&mut self, wanted: &str) -> String {
+    pub(crate) fn allocate(&mut self, wanted: &str) -> String {
         if self.taken.insert(wanted.to_string()) {
             return wanted.to_string();
         }

@@ -5,9 +5,9 @@
 
 pub mod code;
 pub mod fence;
-pub mod headings;
+pub(crate) mod headings;
 pub mod links;
-pub mod placeholder;
+pub(crate) mod placeholder;
 
 use std::ops::Range;
 

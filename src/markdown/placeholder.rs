@@ -3,13 +3,13 @@
 //! noncharacters, which the loader refuses in content, so they cannot collide with text.
 
 /// Opens a placeholder.
-pub const OPEN: char = '\u{FDD0}';
+pub(crate) const OPEN: char = '\u{FDD0}';
 /// Closes a placeholder.
-pub const CLOSE: char = '\u{FDD1}';
+pub(crate) const CLOSE: char = '\u{FDD1}';
 
 /// What a placeholder stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Slot {
+pub(crate) enum Slot {
     /// The page's n-th formula.
     Math(usize),
     /// The output of the page's n-th code block.
@@ -20,7 +20,7 @@ pub enum Slot {
 
 impl Slot {
     /// The marker text for this slot.
-    pub fn marker(self) -> String {
+    pub(crate) fn marker(self) -> String {
         match self {
             Slot::Math(n) => format!("{OPEN}M{n}{CLOSE}"),
             Slot::Output(n) => format!("{OPEN}X{n}{CLOSE}"),
@@ -30,7 +30,7 @@ impl Slot {
 }
 
 /// Replaces every marker in `html` by what `fill` returns for it.
-pub fn fill(html: &str, mut fill: impl FnMut(Slot) -> String) -> String {
+pub(crate) fn fill(html: &str, mut fill: impl FnMut(Slot) -> String) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(start) = rest.find(OPEN) {
@@ -58,7 +58,7 @@ pub fn fill(html: &str, mut fill: impl FnMut(Slot) -> String) -> String {
 }
 
 /// Whether text holds a marker character, which content may not.
-pub fn contains_marker(text: &str) -> Option<usize> {
+pub(crate) fn contains_marker(text: &str) -> Option<usize> {
     text.find([OPEN, CLOSE])
 }
 

@@ -9,15 +9,15 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::diagnostics::Location;
-pub use crate::kvcache::{Key, StringCache as MathCache};
-pub use workers::{Job, Outcome, Workers};
+pub(crate) use crate::kvcache::{Key, StringCache as MathCache};
+pub(crate) use workers::{Job, Outcome, Workers};
 
 use crate::config::{MathConfig, MathOutput};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::Formula;
 
 /// The KaTeX version the renderer bundles; pages must load this version's stylesheet.
-pub fn katex_version() -> &'static str {
+pub(crate) fn katex_version() -> &'static str {
     katex::KATEX_VERSION.trim()
 }
 
@@ -44,7 +44,7 @@ const REFUSED_COMMANDS: [&str; 17] = [
 ];
 
 /// Renders formulas with the site's options.
-pub struct MathRenderer {
+pub(crate) struct MathRenderer {
     workers: Workers,
     options: katex::Opts,
     fingerprint: blake3::Hash,
@@ -53,14 +53,14 @@ pub struct MathRenderer {
 
 /// The HTML of every formula a build typeset, looked up by formula.
 #[derive(Debug)]
-pub struct Typeset {
+pub(crate) struct Typeset {
     fingerprint: blake3::Hash,
     html: HashMap<Key, String>,
 }
 
 impl Typeset {
     /// The HTML of `formula`; `None` only for a formula that failed (and was reported).
-    pub fn get(&self, formula: &Formula) -> Option<&str> {
+    pub(crate) fn get(&self, formula: &Formula) -> Option<&str> {
         self.html
             .get(&key_of(&self.fingerprint, formula))
             .map(String::as_str)
@@ -91,7 +91,7 @@ pub struct MathStats {
 
 impl MathRenderer {
     /// A renderer with the options of `[math]`, on one KaTeX thread per core.
-    pub fn new(config: &MathConfig) -> Self {
+    pub(crate) fn new(config: &MathConfig) -> Self {
         let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
         let output = match config.output {
             MathOutput::HtmlAndMathml => katex::OutputType::HtmlAndMathml,
@@ -131,14 +131,14 @@ impl MathRenderer {
     }
 
     /// The cache key of a formula under these options.
-    pub fn key(&self, formula: &Formula) -> Key {
+    pub(crate) fn key(&self, formula: &Formula) -> Key {
         key_of(&self.fingerprint, formula)
     }
 
     /// Typesets every formula, taking what it can from the cache file at `cache_path` and
     /// rendering the rest, then saves the cache. Returns a diagnostic for every formula that
     /// cannot be rendered (and a warning if the cache cannot be saved).
-    pub fn typeset<'f>(
+    pub(crate) fn typeset<'f>(
         &self,
         formulas: impl IntoIterator<Item = &'f Formula>,
         cache_path: &Path,
@@ -156,7 +156,7 @@ impl MathRenderer {
 
     /// Typesets every formula with `cache`, rendering in parallel those it lacks (and adding
     /// them to it).
-    pub fn render_all<'f>(
+    pub(crate) fn render_all<'f>(
         &self,
         formulas: impl IntoIterator<Item = &'f Formula>,
         cache: &mut MathCache,

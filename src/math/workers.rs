@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 /// What rendering one formula gave.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// The HTML.
     Rendered(String),
     /// KaTeX's error message.
@@ -21,7 +21,7 @@ pub enum Outcome {
 
 /// One formula to render.
 #[derive(Clone, Debug)]
-pub struct Job {
+pub(crate) struct Job {
     /// The TeX.
     pub tex: String,
     /// Display or inline mode.
@@ -37,14 +37,14 @@ struct Task {
 }
 
 /// A pool of KaTeX threads that lives as long as the process (or the `serve` session).
-pub struct Workers {
+pub(crate) struct Workers {
     sender: Sender<Task>,
     receiver: Arc<Mutex<Receiver<Task>>>,
 }
 
 impl Workers {
     /// Starts `count` threads; their engines start on first use.
-    pub fn new(count: usize) -> Self {
+    pub(crate) fn new(count: usize) -> Self {
         let (sender, receiver) = mpsc::channel::<Task>();
         let receiver = Arc::new(Mutex::new(receiver));
         let workers = Self { sender, receiver };
@@ -81,7 +81,7 @@ impl Workers {
     }
 
     /// Renders every job, each within `deadline`; results come back in job order.
-    pub fn render(
+    pub(crate) fn render(
         &self,
         jobs: Vec<Job>,
         options: &katex::Opts,

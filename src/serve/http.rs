@@ -21,7 +21,7 @@ use super::state::{Event, State};
 const LIVE_JS: &str = include_str!("live.js");
 
 /// The router: the event stream, the script, and the site.
-pub fn router(state: Arc<State>) -> Router {
+pub(super) fn router(state: Arc<State>) -> Router {
     Router::new()
         .route("/__kiln/events", get(events))
         .route("/__kiln/live.js", get(live_js))

@@ -13,14 +13,14 @@ const QUIET: Duration = Duration::from_millis(25);
 const MOST: Duration = Duration::from_millis(400);
 
 /// A running watcher; dropping it stops watching.
-pub struct Watch {
+pub(super) struct Watch {
     _watcher: notify::RecommendedWatcher,
     events: Receiver<PathBuf>,
 }
 
 impl Watch {
     /// Starts watching the sources of the site at `root`.
-    pub fn start(root: &Path) -> notify::Result<Self> {
+    pub(super) fn start(root: &Path) -> notify::Result<Self> {
         let (tx, events) = mpsc::channel();
         let mut watcher =
             notify::recommended_watcher(move |result: notify::Result<notify::Event>| {
@@ -47,7 +47,7 @@ impl Watch {
     }
 
     /// Blocks until relevant files changed and then stayed quiet; returns them.
-    pub fn next_change(&self, root: &Path) -> Option<Vec<PathBuf>> {
+    pub(super) fn next_change(&self, root: &Path) -> Option<Vec<PathBuf>> {
         loop {
             let first = self.events.recv().ok()?;
             let mut changed = vec![first];
@@ -73,7 +73,7 @@ impl Watch {
 }
 
 /// Whether a changed path can affect the site.
-pub fn relevant(root: &Path, path: &Path) -> bool {
+pub(super) fn relevant(root: &Path, path: &Path) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

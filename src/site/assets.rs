@@ -16,7 +16,7 @@ const BUILT_IN: [(&str, &[u8]); 1] = [("style.css", include_bytes!("../../static
 
 /// Where pages load KaTeX's stylesheet from.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct KatexLink {
+pub(crate) struct KatexLink {
     /// The stylesheet URL: relative to the site root when self-hosted (the template prefixes
     /// the page's root), absolute otherwise.
     pub href: String,
@@ -26,7 +26,7 @@ pub struct KatexLink {
 
 /// The paths (relative to the site root, `/`-separated) of the files under `static/`, which
 /// content may link to.
-pub fn static_paths(root: &Path) -> Vec<String> {
+pub(crate) fn static_paths(root: &Path) -> Vec<String> {
     let dir = root.join("static");
     WalkDir::new(&dir)
         .follow_links(false)
@@ -41,7 +41,7 @@ pub fn static_paths(root: &Path) -> Vec<String> {
 }
 
 /// Adds the static files, the highlighting stylesheet and KaTeX's files to `files`.
-pub fn collect(
+pub(crate) fn collect(
     root: &Path,
     config: &Config,
     files: &mut SiteFiles,
@@ -108,7 +108,7 @@ fn cdn_link() -> KatexLink {
 }
 
 /// Finds a KaTeX `dist` folder of the bundled version among the configured ones.
-pub fn find_katex_dist(root: &Path, config: &Config) -> Result<Option<PathBuf>, String> {
+pub(crate) fn find_katex_dist(root: &Path, config: &Config) -> Result<Option<PathBuf>, String> {
     let version = crate::math::katex_version();
     let mut mismatch = None;
     for dir in &config.math.katex_dirs {

@@ -9,7 +9,7 @@ use crate::markdown::links::relative_url;
 
 /// The site-wide values, with navigation links resolved for one page.
 #[derive(Serialize)]
-pub struct SiteContext<'a> {
+pub(crate) struct SiteContext<'a> {
     /// Site title.
     pub title: &'a str,
     /// Site description.
@@ -28,7 +28,7 @@ pub struct SiteContext<'a> {
 
 /// A navigation link.
 #[derive(Serialize)]
-pub struct NavContext<'a> {
+pub(crate) struct NavContext<'a> {
     /// Its text.
     pub name: &'a str,
     /// Its address, relative to the page for site paths.
@@ -38,7 +38,7 @@ pub struct NavContext<'a> {
 impl<'a> SiteContext<'a> {
     /// The site values as seen from a page whose way to the site root is `root` (`../../`,
     /// `./`, or an absolute path for pages served at any depth).
-    pub fn new(config: &'a Config, root: &str) -> Self {
+    pub(crate) fn new(config: &'a Config, root: &str) -> Self {
         let nav = config
             .nav
             .iter()
@@ -64,7 +64,7 @@ impl<'a> SiteContext<'a> {
 
 /// A site path seen through a page's way to the root: `./` + `blog/` is `blog/`, `../../` +
 /// `` is `../../`.
-pub fn join_root(root: &str, path: &str) -> String {
+pub(crate) fn join_root(root: &str, path: &str) -> String {
     match (root, path) {
         (root, "") => root.to_string(),
         ("./", path) => path.to_string(),
@@ -73,19 +73,19 @@ pub fn join_root(root: &str, path: &str) -> String {
 }
 
 /// A relative link from one page to a site path, never empty.
-pub fn href(from: &str, to: &str) -> String {
+pub(crate) fn href(from: &str, to: &str) -> String {
     let url = relative_url(from, to);
     if url.is_empty() { "./".into() } else { url }
 }
 
 /// The absolute address of a site path.
-pub fn absolute(config: &Config, path: &str) -> String {
+pub(crate) fn absolute(config: &Config, path: &str) -> String {
     format!("{}/{}", config.base_url.trim_end_matches('/'), path)
 }
 
 /// A post as other pages link to it.
 #[derive(Serialize)]
-pub struct PostLink<'a> {
+pub(crate) struct PostLink<'a> {
     /// Its title.
     pub title: &'a str,
     /// Its part, like `2.4`.
@@ -104,7 +104,7 @@ pub struct PostLink<'a> {
 
 impl<'a> PostLink<'a> {
     /// How the page at `from` links to `post`.
-    pub fn new(post: &'a Post, from: &str) -> Self {
+    pub(crate) fn new(post: &'a Post, from: &str) -> Self {
         Self {
             title: &post.title,
             part: post.part.to_string(),
@@ -118,13 +118,13 @@ impl<'a> PostLink<'a> {
 }
 
 /// "24 November 2026".
-pub fn human_date(post: &Post) -> String {
+pub(crate) fn human_date(post: &Post) -> String {
     post.date.format("%-d %B %Y").to_string()
 }
 
 /// One line of a module's outline: a written post (with a link) or a planned one.
 #[derive(Serialize)]
-pub struct OutlineContext<'a> {
+pub(crate) struct OutlineContext<'a> {
     /// Part number.
     pub part: String,
     /// `lesson`, or `companion` for a post that follows the lesson with the same part.
@@ -139,7 +139,7 @@ pub struct OutlineContext<'a> {
 
 /// A module as the home page and its own page show it.
 #[derive(Serialize)]
-pub struct ModuleContext<'a> {
+pub(crate) struct ModuleContext<'a> {
     /// Module number.
     pub number: u32,
     /// Title.
@@ -157,7 +157,12 @@ pub struct ModuleContext<'a> {
 impl<'a> ModuleContext<'a> {
     /// The module `index` as seen from the page at `from`. Written posts missing from the
     /// outline are listed too, in part order.
-    pub fn new(library: &'a Library, index: usize, from: &str, body: Option<String>) -> Self {
+    pub(crate) fn new(
+        library: &'a Library,
+        index: usize,
+        from: &str,
+        body: Option<String>,
+    ) -> Self {
         let module = &library.modules[index];
         let posts: Vec<&Post> = module.posts.iter().map(|&i| &library.posts[i]).collect();
         let mut entries: Vec<((Part, PostKind), OutlineContext)> = Vec::new();
@@ -206,7 +211,7 @@ impl<'a> ModuleContext<'a> {
 
 /// A table-of-contents entry.
 #[derive(Serialize)]
-pub struct TocEntry {
+pub(crate) struct TocEntry {
     /// Heading level (2 or 3).
     pub level: u8,
     /// Anchor.

@@ -37,7 +37,7 @@ struct Entry<'a> {
 }
 
 /// The Atom feed of the series.
-pub fn atom(
+pub(crate) fn atom(
     config: &Config,
     library: &Library,
     templates: &Templates,
@@ -71,7 +71,7 @@ pub fn atom(
 }
 
 /// The sitemap: every page's absolute address, sorted.
-pub fn sitemap(
+pub(crate) fn sitemap(
     config: &Config,
     urls: &[String],
     templates: &Templates,

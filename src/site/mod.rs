@@ -3,9 +3,9 @@
 //! are checked, and the templates produce the site's files in memory. Nothing is written here:
 //! `build` writes the files with [`crate::output::write`], `check` discards them.
 
-pub mod assets;
-pub mod context;
-pub mod feed;
+pub(crate) mod assets;
+pub(crate) mod context;
+pub(crate) mod feed;
 mod links;
 mod pages;
 mod render;
@@ -13,7 +13,7 @@ mod render;
 use links::{check_links, resolver};
 use pages::{PageKind, pages};
 use render::{PageOutput, fill_page, render_404, render_blog, render_page};
-pub mod structure;
+pub(crate) mod structure;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -373,7 +373,7 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
     let stats_so_far = |phases: &Phases| Stats {
         pages: pages.len(),
         markdown_rendered: rerendered,
-        math: math_stats.clone(),
+        math: math_stats,
         exec: exec.stats,
         total: started.elapsed(),
         phases: phases.list.clone(),

@@ -12,7 +12,7 @@ use crate::markdown::fence::RunMode;
 
 /// Checks one post of the given kind; `last_line` is the file's last line, where missing
 /// trailing sections go.
-pub fn check(
+pub(crate) fn check(
     config: &StructureConfig,
     kind: PostKind,
     path: &Path,

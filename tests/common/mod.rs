@@ -10,26 +10,26 @@ use std::process::Command;
 use kiln::site::{self, Mode, Options, Report, Session};
 
 /// The repository root.
-pub fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// The cargo target folder the fixture sites share. Their programs use only `std`, so they
 /// have a folder of their own: cargo builds one program at a time per folder, and these should
 /// not wait behind the course's Burn programs.
-pub fn shared_target() -> PathBuf {
+pub(crate) fn shared_target() -> PathBuf {
     repo().join("target").join("kiln").join("cargo-fixtures")
 }
 
 /// A copy of `tests/fixtures/<name>` in a fresh temporary folder.
-pub fn fixture(name: &str) -> tempfile::TempDir {
+pub(crate) fn fixture(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary folder");
     copy_dir(&repo().join("tests/fixtures").join(name), dir.path());
     dir
 }
 
 /// Copies a folder tree.
-pub fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
         let entry = entry.unwrap();
@@ -43,7 +43,7 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// Options for building the site at `root`, with its caches inside it.
-pub fn options(root: &Path, mode: Mode) -> Options {
+pub(crate) fn options(root: &Path, mode: Mode) -> Options {
     let mut options = Options::new(root, mode);
     options.cache_dir = Some(root.join(".cache"));
     options.cargo_target_dir = Some(shared_target());
@@ -51,7 +51,7 @@ pub fn options(root: &Path, mode: Mode) -> Options {
 }
 
 /// Builds in memory, panicking with the diagnostics on failure.
-pub fn build_ok(root: &Path) -> Report {
+pub(crate) fn build_ok(root: &Path) -> Report {
     match site::build(&options(root, Mode::Build), &mut Session::new()) {
         Ok(report) => report,
         Err(failure) => panic!("the build failed:\n{failure}"),
@@ -59,7 +59,7 @@ pub fn build_ok(root: &Path) -> Report {
 }
 
 /// Builds in memory and returns the failure's text, panicking if the build succeeds.
-pub fn build_err(root: &Path) -> String {
+pub(crate) fn build_err(root: &Path) -> String {
     match site::build(&options(root, Mode::Check), &mut Session::new()) {
         Ok(_) => panic!("the build of {} succeeded but should fail", root.display()),
         Err(failure) => failure.to_string(),
@@ -67,7 +67,7 @@ pub fn build_err(root: &Path) -> String {
 }
 
 /// A page of a report as text.
-pub fn page(report: &Report, path: &str) -> String {
+pub(crate) fn page(report: &Report, path: &str) -> String {
     let bytes = report.files.get(path).unwrap_or_else(|| {
         panic!(
             "no {path} in {:?}",
@@ -78,7 +78,7 @@ pub fn page(report: &Report, path: &str) -> String {
 }
 
 /// The `kiln` binary, to run in `root` with its caches inside it and the shared target folder.
-pub fn kiln_command(root: &Path, args: &[&str]) -> Command {
+pub(crate) fn kiln_command(root: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_kiln"));
     command
         .args(args)
@@ -89,7 +89,7 @@ pub fn kiln_command(root: &Path, args: &[&str]) -> Command {
 }
 
 /// Runs the `kiln` binary with `args` in `root`; returns success, stdout and stderr.
-pub fn kiln(root: &Path, args: &[&str]) -> (bool, String, String) {
+pub(crate) fn kiln(root: &Path, args: &[&str]) -> (bool, String, String) {
     let output = kiln_command(root, args).output().expect("running kiln");
     (
         output.status.success(),
@@ -100,7 +100,7 @@ pub fn kiln(root: &Path, args: &[&str]) -> (bool, String, String) {
 
 /// Whether a process whose command line contains `needle` is running (zombies, which have
 /// no command line, do not count).
-pub fn process_running(needle: &str) -> bool {
+pub(crate) fn process_running(needle: &str) -> bool {
     fs::read_dir("/proc").unwrap().flatten().any(|entry| {
         fs::read(entry.path().join("cmdline")).is_ok_and(|c| {
             String::from_utf8_lossy(&c)
@@ -111,7 +111,7 @@ pub fn process_running(needle: &str) -> bool {
 }
 
 /// Every file under `dir` with its bytes, by relative path.
-pub fn snapshot_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn snapshot_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
     for entry in walkdir(dir) {
         let rel = entry
