@@ -218,6 +218,7 @@ pub fn probe() -> Available {
 
 /// Containment where Linux's is not available: resource limits and a process group.
 #[cfg(not(target_os = "linux"))]
+#[allow(unsafe_code)]
 mod portable {
     use super::Jail;
     use std::io;
