@@ -23,7 +23,8 @@ const POST: &str = "content/module-2/04-role-of-activations.md";
 
 fn main() {
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let shared_target = repo.join("target/kiln/cargo");
+    // The folder every build of the user shares (as `cargo run -- build` uses it).
+    let shared_target: Option<&Path> = None;
     let work = tempfile::tempdir().expect("a temporary folder");
 
     if std::env::var("KILN_BENCH_COLD").as_deref() != Ok("0") {
@@ -36,17 +37,17 @@ fn main() {
     let site = support::copy_course(&repo, &work.path().join("site"));
     build(
         &site,
-        Some(&shared_target),
+        shared_target,
         "first build of the copy (Burn already compiled)",
     );
-    let noop = build(&site, Some(&shared_target), "(b) no-op rebuild");
+    let noop = build(&site, shared_target, "(b) no-op rebuild");
 
     let post = site.join(POST);
     let text = fs::read_to_string(&post).unwrap();
     assert_eq!(text.matches(BEFORE).count(), 1, "the edited line is unique");
     fs::write(&post, text.replace(BEFORE, AFTER)).unwrap();
     let started = Instant::now();
-    let report = site::build(&options(&site, Some(&shared_target)), &mut Session::new())
+    let report = site::build(&options(&site, shared_target), &mut Session::new())
         .unwrap_or_else(|f| panic!("{f}"));
     let edit = started.elapsed().as_secs_f64();
     let exec = report.stats.exec;
@@ -57,7 +58,9 @@ fn main() {
         exec.run_time.as_secs_f64()
     );
 
-    let floor = floor(&repo, &shared_target, work.path(), &text);
+    let toolchain = kiln::execute::toolchain().expect("rustc");
+    let (compile_dir, flags) = kiln::execute::default_compile_setup(&toolchain);
+    let floor = floor(&repo, &compile_dir, &flags, work.path(), &text);
     println!("floor for (c): incremental cargo build of the same block, standalone: {floor:.2} s");
     println!();
     println!(
@@ -93,7 +96,7 @@ fn build(site: &Path, target: Option<&Path>, label: &str) -> f64 {
 
 /// Builds the edited block as its own cargo project (same dependencies, profile and lock, same
 /// target folder), applies the same edit, and times the incremental `cargo build`.
-fn floor(repo: &Path, target: &Path, work: &Path, post: &str) -> f64 {
+fn floor(repo: &Path, target: &Path, flags: &str, work: &Path, post: &str) -> f64 {
     let code = block_containing(post, BEFORE);
     let project = work.join("floor");
     fs::create_dir_all(project.join("src")).unwrap();
@@ -116,15 +119,16 @@ fn floor(repo: &Path, target: &Path, work: &Path, post: &str) -> f64 {
     .unwrap();
     fs::copy(repo.join("lessons.lock"), project.join("Cargo.lock")).unwrap();
     fs::write(project.join("src/main.rs"), &code).unwrap();
-    cargo_build(&project, target);
+    cargo_build(&project, target, flags);
     fs::write(project.join("src/main.rs"), code.replace(BEFORE, AFTER)).unwrap();
     let started = Instant::now();
-    cargo_build(&project, target);
+    cargo_build(&project, target, flags);
     started.elapsed().as_secs_f64()
 }
 
-fn cargo_build(project: &Path, target: &Path) {
+fn cargo_build(project: &Path, target: &Path, flags: &str) {
     let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .env("CARGO_ENCODED_RUSTFLAGS", flags)
         .args(["build", "--quiet", "--manifest-path"])
         .arg(project.join("Cargo.toml"))
         .arg("--target-dir")

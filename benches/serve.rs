@@ -4,7 +4,7 @@
 //!
 //! Run with `cargo bench --bench serve` (`KILN_BENCH_BIN=target/debug/kiln` to measure the
 //! development binary that `cargo run -- serve` starts). The copy builds into a fresh cache (its lesson
-//! programs compile once at start, against the shared Burn build in `target/kiln/cargo`).
+//! programs compile once at start, against the shared Burn build in the user's compile folder).
 
 use std::fs;
 use std::io::{BufRead, BufReader};
@@ -33,7 +33,6 @@ fn main() {
         .args(["serve", "--port", "0"])
         .current_dir(&site)
         .env("KILN_CACHE_DIR", site.join(".cache"))
-        .env("KILN_CARGO_TARGET_DIR", repo.join("target/kiln/cargo"))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

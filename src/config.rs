@@ -164,9 +164,10 @@ pub struct ExecuteConfig {
     pub dependencies: toml::Table,
     /// The lock file pinning the dependencies' versions, relative to the site root.
     pub lockfile: String,
-    /// Cargo target directory for the lesson programs, relative to the site root. Several sites
-    /// may share one so that dependencies compile once.
-    pub target_dir: String,
+    /// Cargo target directory for the lesson programs, relative to the site root. When unset,
+    /// lesson programs build in a folder shared by every site of the user (see
+    /// `Project::new`), so a second site does not compile its dependencies again.
+    pub target_dir: Option<String>,
     /// Wall-clock seconds a block may run.
     pub timeout: f64,
     /// Memory a block may use, in MiB.
@@ -209,7 +210,7 @@ impl Default for ExecuteConfig {
             enabled: true,
             dependencies: toml::Table::new(),
             lockfile: "lessons.lock".into(),
-            target_dir: "target/kiln/cargo".into(),
+            target_dir: None,
             timeout: 60.0,
             memory_limit_mib: 2048,
             output_limit_bytes: 16 * 1024,

@@ -336,3 +336,80 @@ fn failures_come_as_kinds_at_their_lines() {
     );
     assert_eq!(kinds.len(), 8, "{kinds:#?}");
 }
+
+#[test]
+fn a_second_site_reuses_the_dependencies_the_first_compiled() {
+    // Both sites leave the compile folder to kiln: the user's shared one, here under a
+    // temporary cache home.
+    let home = tempfile::tempdir().unwrap();
+    let dep = repo().join("tests/fixtures/crates/tinydep");
+    let make_site = |name: &str| {
+        let site = fixture("exec");
+        let config = site.path().join("config.toml");
+        let text = fs::read_to_string(&config).unwrap().replace(
+            "[execute]",
+            &format!(
+                "[execute.dependencies]\ntinydep = {{ path = {:?} }}\n\n[execute]",
+                dep.display().to_string()
+            ),
+        );
+        fs::write(&config, text).unwrap();
+        fs::remove_file(site.path().join("lessons.lock")).unwrap();
+        let post = site.path().join("content/m/01-modes.md");
+        let text = fs::read_to_string(&post).unwrap().replace(
+            "    println!(\"squares: {squares:?}\");",
+            &format!("    println!(\"squares: {{squares:?}} {name} {{}}\", tinydep::double(21));"),
+        );
+        fs::write(&post, text).unwrap();
+        site
+    };
+    let build = |site: &tempfile::TempDir| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_kiln"))
+            .arg("build")
+            .current_dir(site.path())
+            .env_remove("KILN_CARGO_TARGET_DIR")
+            .env("XDG_CACHE_HOME", home.path())
+            .env("KILN_CACHE_DIR", site.path().join(".cache"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(output.status.success(), "{stderr}");
+    };
+    let rlibs = || {
+        let mut found = Vec::new();
+        for entry in walk_files(&home.path().join("kiln/cargo")) {
+            let name = entry.file_name().unwrap().to_string_lossy().into_owned();
+            if name.starts_with("libtinydep") && name.ends_with(".rlib") {
+                let modified = fs::metadata(&entry).unwrap().modified().unwrap();
+                found.push((entry, modified));
+            }
+        }
+        found
+    };
+    let first = make_site("first");
+    build(&first);
+    let after_first = rlibs();
+    assert_eq!(after_first.len(), 1, "{after_first:?}");
+    let second = make_site("second");
+    build(&second);
+    assert_eq!(
+        rlibs(),
+        after_first,
+        "the second site compiled the dependency again"
+    );
+    let html = fs::read_to_string(second.path().join("public/m/modes/index.html")).unwrap();
+    assert!(html.contains("squares: [1, 4, 9, 16] second 42"), "{html}");
+}
+
+fn walk_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk_files(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}

@@ -34,6 +34,18 @@ use judge::{judge, store};
 pub use key::toolchain;
 use key::{block_key, environment_of, limits, setting};
 pub use progress::Progress;
+
+/// The cargo target folder lesson programs build in when nothing chooses another (see the
+/// README's Configuration section), and the compiler flags they build with: for tools that
+/// build the same programs outside kiln and must reuse its compiled dependencies.
+pub fn default_compile_setup(toolchain: &str) -> (PathBuf, String) {
+    let flags = project::rustflags();
+    let dir = match std::env::var_os("KILN_CARGO_TARGET_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => project::shared_target_dir(toolchain, &flags),
+    };
+    (dir, flags)
+}
 use progress::Reporter;
 use project::Project;
 use run::RunOutput;
@@ -146,6 +158,7 @@ pub fn execute(request: &Request) -> Executed {
         request.config,
         request.cache_dir,
         request.cargo_target_dir,
+        request.toolchain,
     );
 
     let all: Vec<(usize, &CodeBlock)> = request

@@ -85,17 +85,23 @@ pub(crate) struct BuildRules {
 }
 
 impl Project {
-    /// The project for a site at `root` whose caches live in `cache_dir`.
+    /// The project for a site at `root` whose caches live in `cache_dir`. Its programs build
+    /// in `target_dir` if given, else in `$KILN_CARGO_TARGET_DIR`, else in the site's
+    /// `execute.target_dir`, else in the user's shared folder for this compiler ([`shared_target_dir`]).
     pub(crate) fn new(
         root: &Path,
         config: &ExecuteConfig,
         cache_dir: &Path,
         target_dir: Option<&Path>,
+        toolchain: &str,
     ) -> Self {
         let target_dir = match (target_dir, std::env::var_os("KILN_CARGO_TARGET_DIR")) {
             (Some(dir), _) => dir.to_path_buf(),
             (None, Some(dir)) => PathBuf::from(dir),
-            (None, None) => root.join(&config.target_dir),
+            (None, None) => match &config.target_dir {
+                Some(dir) => root.join(dir),
+                None => shared_target_dir(toolchain, &rustflags()),
+            },
         };
         // Binaries run in other folders, so every path here is absolute.
         let target_dir = std::path::absolute(&target_dir).unwrap_or(target_dir);
@@ -260,10 +266,27 @@ impl Project {
     }
 }
 
+/// The user's folder for lesson programs built by this compiler with these flags and kiln's
+/// profile: `$XDG_CACHE_HOME/kiln/cargo/<key>` (or `~/.cache/...`). Every site shares it, so a
+/// second site compiles only its own programs. The key covers what makes every artifact
+/// incompatible (compiler, flags, profile); it leaves out the lock file, because cargo keeps
+/// several versions of a dependency side by side in one folder and rebuilds only what a lock
+/// change touches.
+pub(crate) fn shared_target_dir(toolchain: &str, rustflags: &str) -> PathBuf {
+    let base = match std::env::var_os("XDG_CACHE_HOME") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => std::env::home_dir()
+            .unwrap_or_else(std::env::temp_dir)
+            .join(".cache"),
+    };
+    let key = blake3::hash(format!("{toolchain}\0{rustflags}\0{PROFILE}").as_bytes());
+    base.join("kiln").join("cargo").join(&key.to_hex()[..16])
+}
+
 /// The compiler flags of the lesson programs: the caller's own, and the machine's cargo
 /// registry folders remapped so that messages and panics name `burn-0.22.1/src/...`, the same
 /// on every machine.
-fn rustflags() -> String {
+pub(crate) fn rustflags() -> String {
     let mut flags: Vec<String> = match std::env::var("CARGO_ENCODED_RUSTFLAGS") {
         Ok(encoded) if !encoded.is_empty() => encoded.split('\x1f').map(String::from).collect(),
         _ => std::env::var("RUSTFLAGS")
@@ -406,7 +429,13 @@ mod tests {
             .dependencies
             .insert("itoa".into(), toml::Value::String("1".into()));
         let dir = tempfile::tempdir().unwrap();
-        let project = Project::new(dir.path(), &config, &dir.path().join("cache"), None);
+        let project = Project::new(
+            dir.path(),
+            &config,
+            &dir.path().join("cache"),
+            None,
+            "rustc",
+        );
         assert!(
             project.manifest.contains("[dependencies]\nitoa = \"1\""),
             "{}",
@@ -416,7 +445,13 @@ mod tests {
             "burn".into(),
             toml::Value::Table(toml::toml! { version = "0.22.1" features = ["ndarray"] }),
         );
-        let project = Project::new(dir.path(), &config, &dir.path().join("cache"), None);
+        let project = Project::new(
+            dir.path(),
+            &config,
+            &dir.path().join("cache"),
+            None,
+            "rustc",
+        );
         let parsed: toml::Table = toml::from_str(&project.manifest).unwrap();
         assert_eq!(
             parsed["dependencies"]["burn"]["version"].as_str(),
