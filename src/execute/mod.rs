@@ -133,6 +133,22 @@ impl Executed {
         self.results.get(&(page.to_path_buf(), block))
     }
 
+    /// Each page's run time: the time its blocks took to run, one after another, as they ran
+    /// when their results were made (from the cache for blocks that did not run now). Slowest
+    /// first.
+    pub fn page_times(&self) -> Vec<(PathBuf, Duration)> {
+        let mut pages: HashMap<&Path, u64> = HashMap::new();
+        for ((page, _), shown) in &self.results {
+            *pages.entry(page.as_path()).or_default() += shown.result.millis;
+        }
+        let mut times: Vec<(PathBuf, Duration)> = pages
+            .into_iter()
+            .map(|(page, millis)| (page.to_path_buf(), Duration::from_millis(millis)))
+            .collect();
+        times.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        times
+    }
+
     /// Records a failure and its diagnostic, with the compiler's or program's text as a note.
     fn fail(&mut self, location: Location, failure: BlockFailure, note: Option<String>) {
         let mut diagnostic = Diagnostic::error(location.clone(), failure.to_string());
@@ -221,6 +237,12 @@ pub fn execute(request: &Request) -> Executed {
     }
 
     let reporter = Reporter::new(request.progress, pending.len() as u64);
+    if !project.target_dir.join("debug").is_dir() {
+        reporter.step(&format!(
+            "compiling the lesson programs' dependencies into {} for the first time: this takes minutes; later builds of this and other sites reuse them",
+            project.target_dir.display()
+        ));
+    }
     let (mut binaries, mut refused) =
         compile::compile(request, &project, &pending, &reporter, &mut outcome);
     // Cargo may have written the lock file (first build, or changed dependencies): results are

@@ -57,6 +57,16 @@ impl Reporter {
         if line.is_empty() {
             return;
         }
+        // Cargo builds one program at a time per compile folder: say why nothing moves.
+        if line.starts_with("Blocking waiting for file lock") {
+            let message = "waiting for another build that uses the same compile folder";
+            match (&self.bar, self.style) {
+                (Some(bar), _) => bar.set_message(message),
+                (None, Progress::Lines) => eprintln!("  {message} ({line})"),
+                _ => {}
+            }
+            return;
+        }
         match (&self.bar, self.style) {
             (Some(bar), _) => bar.set_message(line.to_string()),
             (None, Progress::Lines)

@@ -92,6 +92,40 @@ pub fn options() -> Options {
         | Options::ENABLE_MATH
 }
 
+/// Splits text into runs, marking the numbers written with a negative exponent (`1.5e-7`,
+/// `3e-4`) that must stay on one line.
+fn exponent_runs(text: &str) -> Vec<(bool, &str)> {
+    let bytes = text.as_bytes();
+    let mut runs = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i + 2 < bytes.len() {
+        let is_exponent = bytes[i] == b'e'
+            && bytes[i + 1] == b'-'
+            && bytes[i + 2].is_ascii_digit()
+            && i > 0
+            && bytes[i - 1].is_ascii_digit();
+        if !is_exponent {
+            i += 1;
+            continue;
+        }
+        let mut from = i;
+        while from > start && (bytes[from - 1].is_ascii_digit() || bytes[from - 1] == b'.') {
+            from -= 1;
+        }
+        let mut to = i + 2;
+        while to < bytes.len() && bytes[to].is_ascii_digit() {
+            to += 1;
+        }
+        runs.push((false, &text[start..from]));
+        runs.push((true, &text[from..to]));
+        start = to;
+        i = to;
+    }
+    runs.push((false, &text[start..]));
+    runs
+}
+
 /// The id of a footnote's definition.
 fn footnote_id(label: &str) -> String {
     format!("fn-{label}")
@@ -265,7 +299,7 @@ impl<'s> Pass<'s> {
                     if let Some(heading) = &mut self.heading {
                         heading.3.push_str(&text);
                     }
-                    self.events.push(Event::Text(text));
+                    self.text(text);
                 }
                 Event::Code(text) => {
                     self.out.words += text.split_whitespace().count();
@@ -429,6 +463,50 @@ impl<'s> Pass<'s> {
             location,
         });
         self.events.push(Event::InlineHtml(slot.marker().into()));
+    }
+
+    /// Prose text. Line breaks must not separate an inline formula from the punctuation right
+    /// after it, nor split a number like `1.5e-7` at its hyphen, so those are kept together.
+    fn text(&mut self, text: CowStr<'s>) {
+        if self.images > 0 {
+            self.events.push(Event::Text(text));
+            return;
+        }
+        let mut rest: &str = &text;
+        let punctuation = rest
+            .char_indices()
+            .take_while(|(_, c)| matches!(c, ',' | '.' | ';' | ':' | '!' | '?' | ')' | '’' | '”'))
+            .last()
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let after_math = match self.events.last() {
+            Some(Event::InlineHtml(marker)) => placeholder::math_index(marker)
+                .and_then(|n| self.out.formulas.get(n))
+                .is_some_and(|formula| !formula.display),
+            _ => false,
+        };
+        let mut pieces: Vec<Event<'s>> = Vec::new();
+        if after_math && punctuation > 0 {
+            let marker = self.events.pop().expect("just matched");
+            pieces.push(Event::InlineHtml("<span class=\"nowrap\">".into()));
+            pieces.push(marker);
+            pieces.push(Event::Text(rest[..punctuation].to_string().into()));
+            pieces.push(Event::InlineHtml("</span>".into()));
+            rest = &rest[punctuation..];
+        }
+        for (keep, run) in exponent_runs(rest) {
+            if keep {
+                pieces.push(Event::InlineHtml("<span class=\"nowrap\">".into()));
+                pieces.push(Event::Text(run.to_string().into()));
+                pieces.push(Event::InlineHtml("</span>".into()));
+            } else if !run.is_empty() {
+                pieces.push(Event::Text(run.to_string().into()));
+            }
+        }
+        if pieces.len() == 1 && matches!(pieces[0], Event::Text(_)) {
+            self.events.push(Event::Text(text));
+        } else {
+            self.events.extend(pieces);
+        }
     }
 
     /// A `$$` left in prose is a display formula that was never closed.

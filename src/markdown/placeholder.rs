@@ -29,6 +29,12 @@ impl Slot {
     }
 }
 
+/// The formula number of a text that is exactly one math marker.
+pub(crate) fn math_index(text: &str) -> Option<usize> {
+    let inner = text.strip_prefix(OPEN)?.strip_suffix(CLOSE)?;
+    inner.strip_prefix('M')?.parse().ok()
+}
+
 /// Replaces every marker in `html` by what `fill` returns for it.
 pub(crate) fn fill(html: &str, mut fill: impl FnMut(Slot) -> String) -> String {
     let mut out = String::with_capacity(html.len());

@@ -396,3 +396,16 @@ fn the_table_of_contents_never_nests_links() {
         heading.toc_html
     );
 }
+
+#[test]
+fn formulas_keep_their_punctuation_and_exponents_stay_whole() {
+    let out = html("The loss is $L$, and the gap is 1.5e-7 or 3e-4; see $$x$$.\n");
+    assert!(
+        out.contains("<span class=\"nowrap\">[L],</span> and the gap is <span class=\"nowrap\">1.5e-7</span> or <span class=\"nowrap\">3e-4</span>;"),
+        "{out}"
+    );
+    // Display math, plain words with hyphens and text without a formula are left alone.
+    assert!(out.contains("see [[x]]."), "{out}");
+    let plain = html("A well-known e-mail, not a number.\n");
+    assert_eq!(plain, "<p>A well-known e-mail, not a number.</p>\n");
+}

@@ -134,6 +134,8 @@ pub struct Stats {
     pub total: Duration,
     /// Time of each phase, in order.
     pub phases: Vec<(&'static str, Duration)>,
+    /// The pages whose programs take longest to run, slowest first (at most three).
+    pub slowest_pages: Vec<(PathBuf, Duration)>,
 }
 
 impl Stats {
@@ -146,7 +148,7 @@ impl Stats {
             .iter()
             .map(|(name, time)| format!("{name} {:.0} ms", time.as_secs_f64() * 1000.0))
             .collect();
-        format!(
+        let mut text = format!(
             "{action}: {} pages in {:.2} s ({})\n  math: {} formulas, {} distinct, {} rendered now ({:.2} s)\n  code: {} blocks: {} from cache, {} compiled ({} binaries, {:.2} s), {} run ({:.2} s), {} failed",
             self.pages,
             self.total.as_secs_f64(),
@@ -163,7 +165,19 @@ impl Stats {
             e.ran,
             e.run_time.as_secs_f64(),
             e.failed,
-        )
+        );
+        if !self.slowest_pages.is_empty() {
+            let pages: Vec<String> = self
+                .slowest_pages
+                .iter()
+                .map(|(page, time)| format!("{} {:.1} s", page.display(), time.as_secs_f64()))
+                .collect();
+            text.push_str(&format!(
+                "\n  slowest pages to run (their blocks one after another): {}",
+                pages.join(", ")
+            ));
+        }
+        text
     }
 }
 
@@ -377,6 +391,7 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
         exec: exec.stats,
         total: started.elapsed(),
         phases: phases.list.clone(),
+        slowest_pages: exec.page_times().into_iter().take(3).collect(),
     };
     if diagnostics.iter().any(Diagnostic::is_error) {
         let stats = stats_so_far(&phases);
@@ -458,6 +473,7 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
             exec: exec.stats,
             total: started.elapsed(),
             phases: phases.list,
+            slowest_pages: exec.page_times().into_iter().take(3).collect(),
         },
         files,
         warnings: diagnostics,
