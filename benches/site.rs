@@ -1,13 +1,18 @@
 //! Benchmark: a generated site of 1,000 posts with 20 formulas and 3 code blocks each
 //! (execution off). Prints pages per second and the cost per distinct formula, for a cold build
-//! (empty caches), a rebuild from the caches, and a rebuild after one prose edit.
+//! (empty caches), a rebuild from the caches, and a rebuild after one prose edit; then, side by
+//! side in one run, the `kiln build` command (writing `public/`) against Hugo building the same
+//! Markdown, both warm, as whole processes, with the ratio.
 //!
 //! Run with `cargo bench --bench site`; `KILN_BENCH_POSTS=N` changes the number of posts.
+//! The Hugo comparison needs `hugo` on the PATH (Debian's `hugo` package) and is skipped
+//! without it.
 
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
-use std::time::Instant;
+use std::process::Command;
+use std::time::{Duration, Instant};
 
 use kiln::site::{self, Mode, Options, Session};
 
@@ -41,6 +46,87 @@ fn main() {
     .unwrap();
     timed(&options, "rebuild after a prose edit");
     println!("  cold/cached ratio: {:.1}x", cold.1 / warm.1);
+    against_hugo(dir.path());
+}
+
+/// Warm `kiln build` (which writes the site) against warm `hugo` on the same Markdown: each
+/// run once to warm up, then alternately, five times; medians and their ratio.
+fn against_hugo(root: &Path) {
+    let hugo_root = root.join("hugo");
+    if Command::new("hugo").arg("version").output().is_err() {
+        println!("hugo is not installed: no comparison (apt-get install hugo)");
+        return;
+    }
+    hugo_site(root, &hugo_root);
+    let kiln = || {
+        let status = Command::new(env!("CARGO_BIN_EXE_kiln"))
+            .args(["build", "--root"])
+            .arg(root)
+            .env("KILN_CACHE_DIR", root.join("cache"))
+            .stderr(std::process::Stdio::null())
+            .status()
+            .expect("running kiln");
+        assert!(status.success());
+    };
+    let hugo = || {
+        let status = Command::new("hugo")
+            .args(["--quiet", "--source"])
+            .arg(&hugo_root)
+            .args(["--destination", "public"])
+            .status()
+            .expect("running hugo");
+        assert!(status.success());
+    };
+    kiln();
+    hugo();
+    let (mut kiln_times, mut hugo_times) = (Vec::new(), Vec::new());
+    for _ in 0..5 {
+        kiln_times.push(time(kiln));
+        hugo_times.push(time(hugo));
+    }
+    let (k, h) = (median(kiln_times), median(hugo_times));
+    println!(
+        "warm build of the whole site, as a command: kiln {:.3} s (writes public/), hugo {:.3} s; kiln/hugo = {:.2}",
+        k.as_secs_f64(),
+        h.as_secs_f64(),
+        k.as_secs_f64() / h.as_secs_f64()
+    );
+}
+
+fn time(run: impl Fn()) -> Duration {
+    let started = Instant::now();
+    run();
+    started.elapsed()
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+/// The same posts as a Hugo site: the Markdown as it is (Hugo reads `+++` TOML front matter
+/// and ignores the keys it does not know), with a minimal page layout.
+fn hugo_site(root: &Path, hugo: &Path) {
+    fs::create_dir_all(hugo.join("content/bench")).unwrap();
+    fs::create_dir_all(hugo.join("layouts/_default")).unwrap();
+    fs::write(
+        hugo.join("hugo.toml"),
+        "baseURL = \"https://example.org/\"\ntitle = \"Bench\"\ndisableKinds = [\"taxonomy\", \"term\", \"RSS\", \"sitemap\"]\n",
+    )
+    .unwrap();
+    let page = "<!doctype html><html><head><title>{{ .Title }}</title></head><body><h1>{{ .Title }}</h1>{{ .Content }}</body></html>\n";
+    fs::write(hugo.join("layouts/_default/single.html"), page).unwrap();
+    fs::write(
+        hugo.join("layouts/_default/list.html"),
+        "<!doctype html><html><body>{{ range .Pages }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>{{ end }}</body></html>\n",
+    )
+    .unwrap();
+    for entry in fs::read_dir(root.join("content/bench")).unwrap().flatten() {
+        let name = entry.file_name();
+        if name != "_index.md" {
+            fs::copy(entry.path(), hugo.join("content/bench").join(name)).unwrap();
+        }
+    }
 }
 
 /// Builds once (a fresh session, as the CLI does) and prints the figures.
