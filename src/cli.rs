@@ -42,6 +42,9 @@ pub struct CommonArgs {
     /// Where caches live (default: <root>/target/kiln, or $KILN_CACHE_DIR).
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
+    /// List every page with the time its programs take to run, slowest first.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// `build` options.

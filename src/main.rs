@@ -53,6 +53,9 @@ fn main() -> ExitCode {
                 Ok(report) => {
                     print_warnings(&report);
                     eprintln!("{}", report.stats.summary("checked"));
+                    if args.common.timings {
+                        eprintln!("{}", report.stats.timings());
+                    }
                     if args.deny_warnings && !report.warnings.is_empty() {
                         eprintln!(
                             "{} warning(s), denied by --deny-warnings",

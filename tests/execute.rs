@@ -202,6 +202,11 @@ fn every_failure_is_reported_at_its_markdown_line() {
         assert!(errors.contains(line), "missing {line:?} in:\n{errors}");
     }
     assert!(errors.contains("8 errors found"), "{errors}");
+    // A block stopped by its time limit still shows what it printed.
+    assert!(
+        errors.contains("it printed, last:\n    started the loop"),
+        "{errors}"
+    );
     // The compiler's own text names the Markdown file.
     assert!(
         errors.contains("--> content/m/01-compile-error.md:20:19"),
@@ -412,4 +417,25 @@ fn walk_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         }
     }
     out
+}
+
+#[test]
+fn compiler_warnings_in_lessons_are_reported_at_their_line_cached_or_not() {
+    let site = fixture("exec");
+    fs::write(
+        site.path().join("content/m/02-warned.md"),
+        "+++\ntitle = \"Warned\"\ndate = 2026-01-02\npart = \"1.2\"\n+++\n\nText.\n\n```rust\nfn main() {\n    let unused = 3;\n    println!(\"fine\");\n}\n```\n",
+    )
+    .unwrap();
+    for build in ["first", "cached"] {
+        let report = build_ok(site.path());
+        let warnings: Vec<String> = report.warnings.iter().map(ToString::to_string).collect();
+        assert!(
+            warnings.iter().any(|w| w.starts_with(
+                "content/m/02-warned.md:11:9: warning: compiler warning[unused_variables]: unused variable: `unused`"
+            )),
+            "{build}: {warnings:#?}"
+        );
+        assert_eq!(warnings.len(), 1, "{build}: {warnings:#?}");
+    }
 }

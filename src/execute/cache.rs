@@ -46,6 +46,23 @@ pub struct BlockResult {
     pub millis: u64,
     /// The figures, in file-name order.
     pub figures: Vec<Figure>,
+    /// What the compiler warned about in the block's code, reported again whenever the result
+    /// is used (a cached block compiles nothing, but its warnings still stand).
+    #[serde(default)]
+    pub warnings: Vec<BlockWarning>,
+}
+
+/// A compiler warning about a line of a block.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockWarning {
+    /// Lines after the block's opening fence (so the warning moves with the block).
+    pub line: usize,
+    /// Column, 1-based.
+    pub col: usize,
+    /// The compiler's one-line message, with its lint or code.
+    pub message: String,
+    /// The compiler's full text, with paths naming the Markdown file.
+    pub rendered: String,
 }
 
 /// Results and figures on disk.
@@ -131,6 +148,7 @@ mod tests {
             compiler: String::new(),
             millis: 12,
             figures,
+            warnings: Vec::new(),
         }
     }
 

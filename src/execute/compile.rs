@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use super::cache::{BlockResult, ResultKind};
+use super::cache::{BlockResult, BlockWarning, ResultKind};
 use super::program::{self, Program};
 use super::progress::Reporter;
 use super::project::{self, CompilerMessage, Project, bin_name};
@@ -23,6 +23,8 @@ pub(super) struct Pending<'a> {
     /// The key its result is stored under when this pass needs it; `None` for a block whose
     /// result is cached, compiled only because its page's program holds every block.
     pub(super) key: Option<String>,
+    /// What the compiler warned about in this block, once it is built.
+    pub(super) warnings: Vec<BlockWarning>,
 }
 
 impl Pending<'_> {
@@ -79,6 +81,7 @@ pub(super) fn compile<'a>(
                         page,
                         block,
                         key: None,
+                        warnings: Vec::new(),
                     })
             })
             .collect();
@@ -124,12 +127,19 @@ pub(super) fn compile<'a>(
                     compiler,
                     millis: 0,
                     figures: Vec::new(),
+                    warnings: Vec::new(),
                 };
                 refused.push((item.clone(), result));
                 reporter.advance();
             }
         } else if let Some(executable) = executable {
             binary.executable = executable;
+            let messages = built
+                .messages
+                .get(&binary.name)
+                .cloned()
+                .unwrap_or_default();
+            attach_warnings(&mut binary, &messages);
             ready.push(binary);
         } else {
             // Build each block this pass needs alone, so that the failing ones name
@@ -153,6 +163,12 @@ pub(super) fn compile<'a>(
     for mut binary in fallback {
         if let Some(executable) = built.executables.get(&binary.name) {
             binary.executable = executable.clone();
+            let messages = built
+                .messages
+                .get(&binary.name)
+                .cloned()
+                .unwrap_or_default();
+            attach_warnings(&mut binary, &messages);
             ready.push(binary);
             continue;
         }
@@ -287,6 +303,58 @@ fn compiler_text(messages: &[CompilerMessage], binary: &Binary) -> String {
         .map(|m| panic::for_readers(&m.rendered, &file, "src/main.rs", |l, c| Some((l, c))))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Gives each block of a built program the compiler's warnings about its own lines, at
+/// positions relative to its fence (warnings about generated lines or other files are dropped).
+fn attach_warnings(binary: &mut Binary, messages: &[CompilerMessage]) {
+    let file = format!("src/bin/{}.rs", binary.name);
+    let blocks: Vec<&CodeBlock> = binary.blocks.iter().map(|b| b.block).collect();
+    let mut found: Vec<(usize, BlockWarning)> = Vec::new();
+    for message in messages {
+        if message.level != "warning" {
+            continue;
+        }
+        let Some((span_file, line, col)) = &message.primary else {
+            continue;
+        };
+        if !span_file.ends_with(&file) {
+            continue;
+        }
+        let (Some(origin), Some(at)) = (
+            binary.program.origin(*line),
+            program::markdown_location(&binary.program, &blocks, *line, *col),
+        ) else {
+            continue;
+        };
+        let block = blocks[origin.block];
+        let code = message
+            .code
+            .as_ref()
+            .map(|c| format!("[{c}]"))
+            .unwrap_or_default();
+        let rendered = panic::for_readers(
+            message.rendered.trim_end(),
+            &file,
+            &block.fence.path.to_string_lossy(),
+            |n, c| {
+                program::markdown_location(&binary.program, &blocks, n, c)
+                    .map(|at| (at.line, at.col))
+            },
+        );
+        found.push((
+            origin.block,
+            BlockWarning {
+                line: at.line.saturating_sub(block.fence.line),
+                col: at.col,
+                message: format!("compiler warning{code}: {}", message.message),
+                rendered,
+            },
+        ));
+    }
+    for (index, warning) in found {
+        binary.blocks[index].warnings.push(warning);
+    }
 }
 
 /// Compile errors of a block built alone, each at its Markdown line.

@@ -11,6 +11,12 @@ use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown::code::CodeBlock;
 use crate::markdown::fence::RunMode;
 
+/// The last `count` lines of `text`.
+fn last_lines(text: &str, count: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(count)..].join("\n")
+}
+
 /// Why a run did not meet its block's expectation, at the Markdown location to report; `None`
 /// when it did.
 fn verdict(
@@ -109,16 +115,20 @@ pub(super) fn judge(
     let expectation = block.attrs.mode;
     if let Some((location, failure)) = verdict(request, binary, index, &output, &panicked) {
         outcome.stats.failed += 1;
-        let tail: String = stderr_shown
-            .lines()
-            .rev()
-            .take(12)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect::<Vec<_>>()
-            .join("\n");
-        outcome.fail(location, failure, Some(tail));
+        // What it printed last, on both streams: a block stopped by its limits still shows how
+        // far it got.
+        let mut note = last_lines(&output.stdout.text, 12);
+        if !note.is_empty() {
+            note = format!("it printed, last:\n{note}");
+        }
+        let errors = last_lines(&stderr_shown, 12);
+        if !errors.is_empty() {
+            if !note.is_empty() {
+                note.push('\n');
+            }
+            note.push_str(&errors);
+        }
+        outcome.fail(location, failure, Some(note));
         return;
     }
     let mut figures = Vec::new();
@@ -159,6 +169,7 @@ pub(super) fn judge(
         compiler: String::new(),
         millis: output.duration.as_millis() as u64,
         figures,
+        warnings: item.warnings.clone(),
     };
     store(cache, item, result, bytes, outcome);
 }

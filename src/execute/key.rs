@@ -11,7 +11,7 @@ use crate::config::{ExecuteConfig, SandboxMode};
 use crate::markdown::code::CodeBlock;
 
 /// Bumped whenever the way results are produced or stored changes; part of every cache key.
-const FORMAT: &str = "kiln-exec-3";
+const FORMAT: &str = "kiln-exec-4";
 
 /// How blocks are started under `config`: contained unless the site turned the sandbox off,
 /// with the environment it adds.

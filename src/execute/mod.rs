@@ -159,7 +159,19 @@ impl Executed {
         self.failures.push((location, failure));
     }
 
+    /// Records a block's result, reporting again the compiler's warnings about its code.
     fn insert(&mut self, block: &CodeBlock, shown: Shown) {
+        for warning in &shown.result.warnings {
+            let location = Location::at(
+                &block.fence.path,
+                block.fence.line + warning.line,
+                warning.col,
+            );
+            self.diagnostics.push(
+                Diagnostic::warning(location, warning.message.clone())
+                    .with_note(warning.rendered.clone()),
+            );
+        }
         self.results
             .insert((block.fence.path.clone(), block.index), shown);
     }
@@ -230,6 +242,7 @@ pub fn execute(request: &Request) -> Executed {
             page,
             block,
             key: Some(key),
+            warnings: Vec::new(),
         });
     }
     if pending.is_empty() {
@@ -282,6 +295,7 @@ pub fn execute(request: &Request) -> Executed {
                     compiler: String::new(),
                     millis: 0,
                     figures: Vec::new(),
+                    warnings: item.warnings.clone(),
                 };
                 store(&cache, item, result, Vec::new(), &mut outcome);
                 reporter.advance();

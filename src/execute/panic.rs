@@ -64,24 +64,102 @@ pub(crate) fn for_readers(
 ) -> String {
     let mut out = String::new();
     let mut in_backtrace = false;
-    for line in stderr.lines() {
-        if line.starts_with("stack backtrace:") {
-            in_backtrace = true;
-            continue;
-        }
-        if in_backtrace {
-            if line.starts_with("note: Some details are omitted") {
-                in_backtrace = false;
+    let kept: Vec<&str> = stderr
+        .lines()
+        .filter(|line| {
+            if line.starts_with("stack backtrace:") {
+                in_backtrace = true;
+                return false;
             }
-            continue;
-        }
-        if line.starts_with("note: run with `RUST_BACKTRACE=") {
-            continue;
-        }
-        out.push_str(&rewrite_line(line, bin_file, shown_as, &rename));
+            if in_backtrace {
+                if line.starts_with("note: Some details are omitted") {
+                    in_backtrace = false;
+                }
+                return false;
+            }
+            !line.starts_with("note: run with `RUST_BACKTRACE=")
+        })
+        .collect();
+    let gutters = renumber_gutters(&kept, bin_file, &rename);
+    for (line, gutter) in kept.iter().zip(gutters) {
+        let line = gutter.unwrap_or_else(|| line.to_string());
+        out.push_str(&rewrite_line(&line, bin_file, shown_as, &rename));
         out.push('\n');
     }
     out
+}
+
+/// The compiler's snippets number their lines in the margin (`62 |`); in a snippet of the
+/// generated file, those are renumbered as the Markdown lines they came from, and the margin of
+/// every snippet widened as much as the widest new number needs. `None` keeps a line as it is.
+fn renumber_gutters(
+    lines: &[&str],
+    bin_file: &str,
+    rename: &impl Fn(usize, usize) -> Option<(usize, usize)>,
+) -> Vec<Option<String>> {
+    let number_of = |line: &str| -> Option<(usize, usize)> {
+        let trimmed = line.trim_start();
+        let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+        (digits > 0 && trimmed[digits..].starts_with(" |"))
+            .then(|| {
+                trimmed[..digits]
+                    .parse()
+                    .ok()
+                    .map(|n| (n, line.len() - trimmed.len() + digits))
+            })
+            .flatten()
+    };
+    let is_margin = |line: &str| {
+        let trimmed = line.trim_start();
+        (trimmed.starts_with('|') || trimmed.starts_with("= ") || trimmed.starts_with("-->"))
+            && line.len() > trimmed.len()
+            || number_of(line).is_some()
+    };
+    let mut in_bin = false;
+    let mut widest_old = 0;
+    let mut widest_new = 0;
+    let mut renamed: Vec<Option<(usize, usize)>> = Vec::with_capacity(lines.len());
+    for line in lines {
+        if let Some(at) = line.find("--> ") {
+            in_bin = line[at + 4..].starts_with(bin_file) || line[at + 4..].contains(bin_file);
+        } else if !is_margin(line) {
+            in_bin = false;
+        }
+        let mapped = (in_bin)
+            .then(|| number_of(line))
+            .flatten()
+            .and_then(|(n, end)| Some((rename(n, 1)?.0, end)));
+        if let (Some((new, _)), Some((old, _))) = (mapped, number_of(line)) {
+            widest_old = widest_old.max(old.to_string().len());
+            widest_new = widest_new.max(new.to_string().len());
+        }
+        renamed.push(mapped);
+    }
+    let extra = widest_new.saturating_sub(widest_old);
+    let mut in_bin = false;
+    lines
+        .iter()
+        .zip(renamed)
+        .map(|(line, mapped)| {
+            if let Some(at) = line.find("--> ") {
+                in_bin = line[at + 4..].contains(bin_file);
+            } else if !is_margin(line) {
+                in_bin = false;
+            }
+            if !in_bin {
+                return None;
+            }
+            let pad = " ".repeat(extra);
+            match mapped {
+                Some((new, end)) => {
+                    let width = end + extra;
+                    Some(format!("{new:>width$}{}", &line[end..]))
+                }
+                None if is_margin(line) => Some(format!("{pad}{line}")),
+                None => None,
+            }
+        })
+        .collect()
 }
 
 fn rewrite_line(
@@ -220,6 +298,33 @@ note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose bac
         assert_eq!(
             shorten_paths("/rustc/0123456789abcdef/x.rs and /rustc/"),
             "x.rs and /rustc/"
+        );
+    }
+
+    #[test]
+    fn snippet_margins_number_the_markdown_lines() {
+        let rendered = "\
+error[E0689]: can't call method `sqrt` on ambiguous numeric type `{float}`
+  --> src/bin/k1_page.rs:9:34
+   |
+ 9 |     let x = 2.0.sqrt();
+   |                 ^^^^
+   = note: see the book
+";
+        // Line 9 of the generated file is line 131 of the Markdown file.
+        let shown = for_readers(rendered, "src/bin/k1_page.rs", "content/a.md", |n, c| {
+            Some((n + 122, c))
+        });
+        assert_eq!(
+            shown,
+            "\
+error[E0689]: can't call method `sqrt` on ambiguous numeric type `{float}`
+    --> content/a.md:131:34
+     |
+ 131 |     let x = 2.0.sqrt();
+     |                 ^^^^
+     = note: see the book
+"
         );
     }
 

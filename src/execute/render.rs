@@ -169,6 +169,7 @@ mod tests {
                         hash: blake3::hash(bytes).to_hex().to_string(),
                     })
                     .collect(),
+                warnings: Vec::new(),
             },
             figures: figures.iter().map(|(_, b)| b.to_vec()).collect(),
         }

@@ -534,6 +534,21 @@ impl<'s> Pass<'s> {
                 );
                 return;
             }
+            // `$f = $`: a space before the closing dollar makes both dollars text. Amounts
+            // (`$5 or $10`) start with a digit and are left alone.
+            let opens = bytes[i] == b'$'
+                && !bytes[i + 1].is_ascii_whitespace()
+                && !bytes[i + 1].is_ascii_digit();
+            if opens && let Some(close) = raw[i + 1..].find(" $") {
+                let inner = &raw[i + 1..i + 1 + close];
+                if !inner.contains('\n') {
+                    self.warning(
+                        range.start + i,
+                        "this `$...$` is shown as text: a formula's closing `$` must follow its last character with no space before it",
+                    );
+                    return;
+                }
+            }
             i += 1;
         }
     }

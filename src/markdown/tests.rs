@@ -409,3 +409,16 @@ fn formulas_keep_their_punctuation_and_exponents_stay_whole() {
     let plain = html("A well-known e-mail, not a number.\n");
     assert_eq!(plain, "<p>A well-known e-mail, not a number.</p>\n");
 }
+
+#[test]
+fn a_space_before_the_closing_dollar_is_a_warning() {
+    let found = messages("The value $f = $ 1.73e-1 is shown.\n");
+    assert_eq!(
+        found,
+        [
+            "content/m/01-p.md:4:11: warning: this `$...$` is shown as text: a formula's closing `$` must follow its last character with no space before it"
+        ]
+    );
+    assert!(messages("It costs $5 or $10 today.\n").is_empty());
+    assert!(messages("Math $x$ and money $5.\n").is_empty());
+}

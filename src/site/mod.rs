@@ -134,13 +134,23 @@ pub struct Stats {
     pub total: Duration,
     /// Time of each phase, in order.
     pub phases: Vec<(&'static str, Duration)>,
-    /// The pages whose programs take longest to run, slowest first (at most three).
-    pub slowest_pages: Vec<(PathBuf, Duration)>,
+    /// Every page with programs and the time they take to run, one after another (as they ran
+    /// when their results were made), slowest first.
+    pub page_times: Vec<(PathBuf, Duration)>,
 }
 
 impl Stats {
+    /// Every page's run time, one per line, slowest first.
+    pub fn timings(&self) -> String {
+        self.page_times
+            .iter()
+            .map(|(page, time)| format!("{:>8.2} s  {}", time.as_secs_f64(), page.display()))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     /// The counts and times in words, after `action` ("checked", "wrote public"):
-    /// pages and phases on the first line, then math and code.
+    /// pages and phases on the first line, then math and code, then the slowest pages.
     pub fn summary(&self, action: &str) -> String {
         let e = &self.exec;
         let phases: Vec<String> = self
@@ -166,10 +176,11 @@ impl Stats {
             e.run_time.as_secs_f64(),
             e.failed,
         );
-        if !self.slowest_pages.is_empty() {
+        if !self.page_times.is_empty() {
             let pages: Vec<String> = self
-                .slowest_pages
+                .page_times
                 .iter()
+                .take(3)
                 .map(|(page, time)| format!("{} {:.1} s", page.display(), time.as_secs_f64()))
                 .collect();
             text.push_str(&format!(
@@ -391,7 +402,7 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
         exec: exec.stats,
         total: started.elapsed(),
         phases: phases.list.clone(),
-        slowest_pages: exec.page_times().into_iter().take(3).collect(),
+        page_times: exec.page_times(),
     };
     if diagnostics.iter().any(Diagnostic::is_error) {
         let stats = stats_so_far(&phases);
@@ -473,7 +484,7 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
             exec: exec.stats,
             total: started.elapsed(),
             phases: phases.list,
-            slowest_pages: exec.page_times().into_iter().take(3).collect(),
+            page_times: exec.page_times(),
         },
         files,
         warnings: diagnostics,
