@@ -439,3 +439,31 @@ fn compiler_warnings_in_lessons_are_reported_at_their_line_cached_or_not() {
         assert_eq!(warnings.len(), 1, "{build}: {warnings:#?}");
     }
 }
+
+#[test]
+fn a_sweep_runs_the_block_once_per_value_and_shows_them_all() {
+    let site = fixture("exec-sweep");
+    let report = build_ok(site.path());
+    let html = page(&report, "m/sweep/index.html");
+    // The code is shown once, as written.
+    assert_eq!(html.matches("const</span>").count(), 1, "{html}");
+    for (value, total) in [("1", "1"), ("10", "55"), ("100", "5050")] {
+        assert!(
+            html.contains(&format!("<pre>{value} steps add up to {total}</pre>")),
+            "{value}: {html}"
+        );
+        assert!(html.contains(&format!("<label for=\"sweep-0-")), "{html}");
+    }
+    // The run of the declared value is the one shown first.
+    assert!(html.contains("id=\"sweep-0-1\" checked"), "{html}");
+    let figures: Vec<&str> = report
+        .files
+        .paths()
+        .filter(|p| p.starts_with("m/sweep/steps-"))
+        .collect();
+    assert_eq!(figures.len(), 3, "{figures:?}");
+    // Each run is cached like any block: a second build runs nothing.
+    let again = build_ok(site.path());
+    assert_eq!(again.stats.exec.ran, 0);
+    assert_eq!(again.stats.exec.cached, again.stats.exec.blocks);
+}

@@ -75,7 +75,7 @@ pub(super) fn compile<'a>(
             .map(|block| {
                 items
                     .iter()
-                    .find(|i| i.block.index == block.index)
+                    .find(|i| (i.block.index, i.block.variant) == (block.index, block.variant))
                     .cloned()
                     .unwrap_or(Pending {
                         page,
@@ -189,7 +189,10 @@ fn single<'a>(project: &Project, request: &Request, item: &Pending<'a>) -> Binar
         name: bin_name(
             &project.prefix,
             &request.pages[item.page].path,
-            &format!("_b{}", item.block.index + 1),
+            &match item.block.variant {
+                Some(run) => format!("_b{}_run{}", item.block.index + 1, run + 1),
+                None => format!("_b{}", item.block.index + 1),
+            },
         ),
         program: program::standalone(item.block),
         blocks: vec![item.clone()],

@@ -16,6 +16,7 @@ mod compile;
 mod failure;
 mod judge;
 mod key;
+pub(crate) mod sweep;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -55,7 +56,8 @@ use run::RunOutput;
 pub struct PageBlocks {
     /// The Markdown file, as shown in messages.
     pub path: PathBuf,
-    /// Its code blocks (all languages; only compiled Rust ones are executed).
+    /// Its code blocks (all languages; only compiled Rust ones are executed), a swept block
+    /// as one copy per run (see [`sweep::variants`]).
     pub blocks: Vec<CodeBlock>,
 }
 
@@ -115,8 +117,9 @@ pub struct ExecStats {
 /// wrong.
 #[derive(Debug, Default)]
 pub struct Executed {
-    /// By the page's Markdown path (as shown in messages) and the block's index on the page.
-    results: HashMap<(PathBuf, usize), Shown>,
+    /// By the page's Markdown path (as shown in messages), the block's index on the page, and
+    /// for a swept block the run's position in the sweep.
+    results: HashMap<(PathBuf, usize, Option<usize>), Shown>,
     /// Failures (errors) and notes (warnings).
     pub diagnostics: Vec<Diagnostic>,
     /// What the build's output should say once, such as protections the kernel lacks.
@@ -130,7 +133,15 @@ pub struct Executed {
 impl Executed {
     /// The result of the block at index `block` of the page whose Markdown file is `page`.
     pub fn result(&self, page: &Path, block: usize) -> Option<&Shown> {
-        self.results.get(&(page.to_path_buf(), block))
+        self.results.get(&(page.to_path_buf(), block, None))
+    }
+
+    /// The results of a swept block's runs, in the sweep's order; `None` unless every run has
+    /// one.
+    pub fn sweep_results(&self, page: &Path, block: usize, runs: usize) -> Option<Vec<&Shown>> {
+        (0..runs)
+            .map(|run| self.results.get(&(page.to_path_buf(), block, Some(run))))
+            .collect()
     }
 
     /// Each page's run time: the time its blocks took to run, one after another, as they ran
@@ -138,7 +149,7 @@ impl Executed {
     /// first.
     pub fn page_times(&self) -> Vec<(PathBuf, Duration)> {
         let mut pages: HashMap<&Path, u64> = HashMap::new();
-        for ((page, _), shown) in &self.results {
+        for ((page, _, _), shown) in &self.results {
             *pages.entry(page.as_path()).or_default() += shown.result.millis;
         }
         let mut times: Vec<(PathBuf, Duration)> = pages
@@ -172,8 +183,10 @@ impl Executed {
                     .with_note(warning.rendered.clone()),
             );
         }
-        self.results
-            .insert((block.fence.path.clone(), block.index), shown);
+        self.results.insert(
+            (block.fence.path.clone(), block.index, block.variant),
+            shown,
+        );
     }
 }
 

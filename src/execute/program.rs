@@ -167,6 +167,7 @@ mod tests {
                 })
                 .collect(),
             fence: Location::at("content/m/a.md", lines.first().map_or(1, |l| l.1 - 1), 1),
+            variant: None,
         }
     }
 

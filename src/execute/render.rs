@@ -148,6 +148,7 @@ mod tests {
             attrs: FenceAttrs::parse(info),
             lines: Vec::new(),
             fence: Location::at("content/a.md", 1, 1),
+            variant: None,
         }
     }
 

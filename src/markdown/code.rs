@@ -28,6 +28,8 @@ pub struct CodeBlock {
     pub lines: Vec<CodeLine>,
     /// Where the opening fence is.
     pub fence: Location,
+    /// For a run of a swept block, which of the sweep's values this copy has.
+    pub variant: Option<usize>,
 }
 
 impl CodeBlock {

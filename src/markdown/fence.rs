@@ -16,6 +16,15 @@ pub enum RunMode {
     CompileFail,
 }
 
+/// A constant of a block and the values it is run with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sweep {
+    /// The constant's name, as the block declares it (`const LR: f64 = 0.01;`).
+    pub name: String,
+    /// The values, as written.
+    pub values: Vec<String>,
+}
+
 /// Everything a fence's info string says.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FenceAttrs {
@@ -32,6 +41,9 @@ pub struct FenceAttrs {
     pub captions: Vec<String>,
     /// Wall-clock limit in seconds, overriding the site's.
     pub timeout: Option<f64>,
+    /// Run the block once per value of one of its constants (`sweep="LR=0.01,0.1"`), and let
+    /// the reader switch between the runs.
+    pub sweep: Option<Sweep>,
     /// Attributes this version does not know, kept for a warning.
     pub unknown: Vec<String>,
     /// Attributes with malformed values.
@@ -50,6 +62,7 @@ impl FenceAttrs {
             solution: false,
             captions: Vec::new(),
             timeout: None,
+            sweep: None,
             unknown: Vec::new(),
             errors: Vec::new(),
         };
@@ -75,7 +88,11 @@ impl FenceAttrs {
                         "timeout={text:?} is not a positive number of seconds"
                     )),
                 },
-                ("caption" | "timeout", None) => attrs
+                ("sweep", Some(text)) => match parse_sweep(&text) {
+                    Ok(sweep) => attrs.sweep = Some(sweep),
+                    Err(message) => attrs.errors.push(message),
+                },
+                ("caption" | "timeout" | "sweep", None) => attrs
                     .errors
                     .push(format!("`{key}` needs a value, as in {key}=\"...\"")),
                 _ => attrs.unknown.push(token),
@@ -101,6 +118,37 @@ impl FenceAttrs {
     pub fn compiles(&self) -> bool {
         self.is_rust() && self.mode != RunMode::Ignore
     }
+}
+
+/// Most values a sweep may have (the page's stylesheet switches between that many runs).
+pub const MAX_SWEEP_VALUES: usize = 12;
+
+/// `NAME=v1,v2,...` (the value is quoted in the info string, so commas stay inside it).
+fn parse_sweep(text: &str) -> Result<Sweep, String> {
+    let invalid = || {
+        format!(
+            "sweep={text:?} must name a constant and two or more values, as in sweep=\"LR=0.01,0.1,1.0\""
+        )
+    };
+    let (name, values) = text.split_once('=').ok_or_else(invalid)?;
+    let name = name.trim();
+    let valid_name = !name.is_empty()
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !name.starts_with(|c: char| c.is_ascii_digit());
+    let values: Vec<String> = values.split(',').map(|v| v.trim().to_string()).collect();
+    if !valid_name || values.len() < 2 || values.iter().any(String::is_empty) {
+        return Err(invalid());
+    }
+    if values.len() > MAX_SWEEP_VALUES {
+        return Err(format!(
+            "sweep={text:?} has {} values; a sweep has at most {MAX_SWEEP_VALUES}",
+            values.len()
+        ));
+    }
+    Ok(Sweep {
+        name: name.to_string(),
+        values,
+    })
 }
 
 /// Splits on commas and whitespace outside double quotes.

@@ -685,6 +685,7 @@ impl<'s> Pass<'s> {
             fence: self.location(fence_at),
             attrs,
             lines,
+            variant: None,
         };
         let mut html = code_block_html(&block);
         if block.attrs.solution && self.context.collapse_solutions {

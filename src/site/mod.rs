@@ -363,14 +363,20 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
 
     // Code: every Rust block compiled and run, cached on disk.
     let exec = if config.execute.enabled {
-        let blocks: Vec<execute::PageBlocks> = pages
-            .iter()
-            .zip(&rendered)
-            .map(|(page, rendered)| execute::PageBlocks {
+        let mut blocks: Vec<execute::PageBlocks> = Vec::new();
+        for (page, rendered) in pages.iter().zip(&rendered) {
+            let mut page_blocks = Vec::new();
+            for block in &rendered.code_blocks {
+                match execute::sweep::variants(block) {
+                    Ok(runs) => page_blocks.extend(runs),
+                    Err(d) => diagnostics.push(d),
+                }
+            }
+            blocks.push(execute::PageBlocks {
                 path: page.source.map(|s| s.display.clone()).unwrap_or_default(),
-                blocks: rendered.code_blocks.clone(),
-            })
-            .collect();
+                blocks: page_blocks,
+            });
+        }
         match toolchain {
             Ok(toolchain) => execute::execute(&execute::Request {
                 root,

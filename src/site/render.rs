@@ -55,8 +55,16 @@ pub(super) fn fill_page(
     let mut outputs: BTreeMap<usize, String> = BTreeMap::new();
     let page_path = page.source.map(|s| s.display.as_path());
     for block in &rendered.code_blocks {
-        if let Some(result) = page_path.and_then(|path| exec.result(path, block.index)) {
-            let (html, files) = execute::render::output_html(block, result, page_url);
+        let Some(path) = page_path else { break };
+        let output = match &block.attrs.sweep {
+            Some(sweep) => exec
+                .sweep_results(path, block.index, sweep.values.len())
+                .map(|runs| execute::sweep::runs_html(block, &runs, page_url)),
+            None => exec
+                .result(path, block.index)
+                .map(|result| execute::render::output_html(block, result, page_url)),
+        };
+        if let Some((html, files)) = output {
             figures.extend(files);
             outputs.insert(block.index, html);
         }
