@@ -452,8 +452,8 @@ fn a_sweep_runs_the_block_once_per_value_and_shows_them_all() {
             html.contains(&format!("<pre>{value} steps add up to {total}</pre>")),
             "{value}: {html}"
         );
-        assert!(html.contains(&format!("<label for=\"sweep-0-")), "{html}");
     }
+    assert_eq!(html.matches("<label for=\"sweep-0-").count(), 3, "{html}");
     // The run of the declared value is the one shown first.
     assert!(html.contains("id=\"sweep-0-1\" checked"), "{html}");
     let figures: Vec<&str> = report
