@@ -28,6 +28,28 @@ pub enum Command {
     Serve(ServeArgs),
     /// Create a new post with the lesson structure.
     New(NewArgs),
+    /// Move code results between machines: export this site's cache, or import another's.
+    #[command(subcommand)]
+    Cache(CacheCommand),
+}
+
+/// `cache` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// Write every cached code result and figure of the site into one file.
+    Export(CacheFileArgs),
+    /// Add the results of an exported file to the site's cache (existing ones are kept).
+    Import(CacheFileArgs),
+}
+
+/// The file a cache is exported to or imported from.
+#[derive(Debug, Args)]
+pub struct CacheFileArgs {
+    /// The archive (a zip file).
+    pub file: PathBuf,
+    /// Where caches live (default: <root>/target/kiln, or $KILN_CACHE_DIR).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// Options shared by commands that build.
@@ -53,6 +75,10 @@ pub struct BuildArgs {
     /// The output folder, relative to the root unless absolute.
     #[arg(long, short, default_value = "public", value_name = "DIR")]
     pub output: PathBuf,
+    /// Run nothing: assemble the site from cached code results (for instance imported from
+    /// the machines that checked its shards), failing if a block has none.
+    #[arg(long)]
+    pub no_run: bool,
     #[command(flatten)]
     /// The options every site command takes.
     pub common: CommonArgs,
@@ -67,6 +93,11 @@ pub struct CheckArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Run only the code of shard K of N (for example 2/4): a share of the pages chosen by a
+    /// hash of each page's path, stable as pages are added. Everything else is checked on
+    /// every shard.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<(u32, u32)>,
 }
 
 /// `serve` options.
@@ -99,4 +130,23 @@ pub struct NewArgs {
     /// The date (default: today).
     #[arg(long)]
     pub date: Option<String>,
+}
+
+/// `K/N` with 1 <= K <= N.
+fn parse_shard(text: &str) -> Result<(u32, u32), String> {
+    let (k, n) = text
+        .split_once('/')
+        .ok_or_else(|| format!("{text:?} is not K/N, like 1/4"))?;
+    let (k, n): (u32, u32) = (
+        k.trim()
+            .parse()
+            .map_err(|_| format!("{k:?} is not a number"))?,
+        n.trim()
+            .parse()
+            .map_err(|_| format!("{n:?} is not a number"))?,
+    );
+    if n == 0 || k == 0 || k > n {
+        return Err(format!("shard {k}/{n}: K must be between 1 and N"));
+    }
+    Ok((k, n))
 }

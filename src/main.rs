@@ -23,7 +23,8 @@ fn main() -> ExitCode {
             } else {
                 root.join(&args.output)
             };
-            let options = options(&root, &args.common, Mode::Build);
+            let mut options = options(&root, &args.common, Mode::Build);
+            options.no_run = args.no_run;
             match site::build(&options, &mut Session::new()) {
                 Ok(report) => {
                     print_warnings(&report);
@@ -48,7 +49,8 @@ fn main() -> ExitCode {
             }
         }
         Command::Check(args) => {
-            let options = options(&root, &args.common, Mode::Check);
+            let mut options = options(&root, &args.common, Mode::Check);
+            options.shard = args.shard;
             match site::build(&options, &mut Session::new()) {
                 Ok(report) => {
                     print_warnings(&report);
@@ -81,6 +83,7 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Cache(command) => cache(&root, command),
         Command::New(args) => {
             let date = args
                 .date
@@ -105,6 +108,49 @@ fn main() -> ExitCode {
                     ExitCode::FAILURE
                 }
             }
+        }
+    }
+}
+
+/// `kiln cache export|import FILE`.
+fn cache(root: &Path, command: kiln::cli::CacheCommand) -> ExitCode {
+    use kiln::cli::CacheCommand;
+    let (args, export) = match command {
+        CacheCommand::Export(args) => (args, true),
+        CacheCommand::Import(args) => (args, false),
+    };
+    let mut options = Options::new(root, Mode::Build);
+    options.cache_dir = args.cache_dir.clone();
+    let cache_dir = options.cache_dir();
+    let moved = if export {
+        kiln::execute::transfer::export(&cache_dir, &args.file)
+    } else {
+        kiln::execute::transfer::import(&cache_dir, &args.file)
+    };
+    match moved {
+        Ok(moved) if export => {
+            eprintln!(
+                "exported {} results and {} figures from {} to {}",
+                moved.results,
+                moved.figures,
+                cache_dir.display(),
+                args.file.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(moved) => {
+            eprintln!(
+                "imported {} results and {} figures into {} ({} it had already, kept)",
+                moved.results,
+                moved.figures,
+                cache_dir.display(),
+                moved.kept
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -316,3 +316,73 @@ fn check_writes_nothing_in_the_site_and_refuses_a_stale_lock() {
     );
     assert!(!lock.exists(), "check created the lock");
 }
+
+#[test]
+fn shards_checked_apart_and_merged_build_the_same_site_without_running_anything() {
+    let site = fixture("exec");
+    copy_dir(
+        &repo().join("tests/fixtures/exec-sweep/content/m"),
+        &site.path().join("sweep-tmp"),
+    );
+    fs::rename(
+        site.path().join("sweep-tmp/01-sweep.md"),
+        site.path().join("content/m/02-sweep.md"),
+    )
+    .unwrap();
+    let post = site.path().join("content/m/02-sweep.md");
+    let text = fs::read_to_string(&post)
+        .unwrap()
+        .replace("part = \"1.1\"", "part = \"1.2\"");
+    fs::write(&post, text).unwrap();
+    let root = site.path();
+    let run = |args: &[&str], cache: &str| {
+        let output = kiln_command(root, args)
+            .env("KILN_CACHE_DIR", root.join(cache))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        (output.status.success(), stderr)
+    };
+    // Each page lands in exactly one shard.
+    let (ok, one) = run(&["check", "--shard", "1/2"], "cache-1");
+    assert!(ok, "{one}");
+    let (ok, two) = run(&["check", "--shard", "2/2"], "cache-2");
+    assert!(ok, "{two}");
+    let ran = |summary: &str| -> usize {
+        let at = summary.find(" run (").expect("a summary");
+        summary[..at].rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    let (ran_one, ran_two) = (ran(&one), ran(&two));
+    assert!(ran_one > 0 && ran_two > 0, "{one}\n{two}");
+
+    // Pool the two shards' results, then assemble the site running nothing.
+    for (shard, cache) in [("one.zip", "cache-1"), ("two.zip", "cache-2")] {
+        let (ok, stderr) = run(&["cache", "export", shard], cache);
+        assert!(ok, "{stderr}");
+        let (ok, stderr) = run(&["cache", "import", shard], "cache-merged");
+        assert!(ok, "{stderr}");
+    }
+    let (ok, merged) = run(&["build", "--no-run", "--output", "merged"], "cache-merged");
+    assert!(ok, "{merged}");
+    assert_eq!(ran(&merged), 0, "{merged}");
+    assert!(merged.contains(" 0 compiled"), "{merged}");
+
+    let (ok, single) = run(&["build", "--output", "single"], "cache-single");
+    assert!(ok, "{single}");
+    assert_eq!(ran(&single), ran_one + ran_two, "{single}");
+    assert_eq!(
+        snapshot_tree(&root.join("merged")),
+        snapshot_tree(&root.join("single")),
+        "the assembled site differs from one machine's build"
+    );
+
+    // With one shard's results only, `--no-run` names the blocks it lacks.
+    let (ok, stderr) = run(&["cache", "import", "one.zip"], "cache-half");
+    assert!(ok, "{stderr}");
+    let (ok, half) = run(&["build", "--no-run", "--output", "half"], "cache-half");
+    assert!(!ok);
+    assert!(
+        half.contains("error: no cached result for this block, and --no-run runs nothing"),
+        "{half}"
+    );
+}

@@ -276,6 +276,7 @@ fn execute_fixture(root: &std::path::Path) -> kiln::execute::Executed {
         pages: &pages,
         fresh: false,
         locked: true,
+        no_run: false,
         toolchain: &toolchain,
         progress: kiln::execute::Progress::Quiet,
     })

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::project::Project;
 use super::run::{Limits, Setting};
-use super::sandbox::{self, Jail};
+use super::sandbox::Jail;
 use crate::config::{ExecuteConfig, SandboxMode};
 use crate::markdown::code::CodeBlock;
 
@@ -32,16 +32,13 @@ pub(super) fn setting(config: &ExecuteConfig) -> Setting {
 }
 
 /// Everything outside a block that can change its result: this runner's format, the compiler,
-/// the dependency manifest and lock, the run limits, the environment and containment blocks
-/// get, and compiler flags.
-pub(super) fn environment_of(
-    toolchain: &str,
-    project: &Project,
-    config: &ExecuteConfig,
-    available: &sandbox::Available,
-) -> String {
+/// the dependency manifest and lock, the run limits, the environment blocks get, the
+/// containment the site asks for, and compiler flags. Nothing in it names this machine (no
+/// paths, not which protections this kernel offers), so a result made on one machine is valid
+/// on another with the same compiler and lock file.
+pub(super) fn environment_of(toolchain: &str, project: &Project, config: &ExecuteConfig) -> String {
     format!(
-        "{FORMAT}\n{toolchain}\n{}\nlimits {} {} {} {} {} {}\nsandbox {:?} network {} env {:?}\ncontained {available}\nrustflags {:?} {:?}",
+        "{FORMAT}\n{toolchain}\n{}\nlimits {} {} {} {} {} {}\nsandbox {:?} network {} env {:?}\nrustflags {:?} {:?}",
         project.fingerprint(),
         config.output_limit_bytes,
         config.timeout,

@@ -17,6 +17,7 @@ mod failure;
 mod judge;
 mod key;
 pub(crate) mod sweep;
+pub mod transfer;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -77,6 +78,8 @@ pub struct Request<'a> {
     pub fresh: bool,
     /// Build with the lock file as it is (`cargo --locked`) and never rewrite it: for `check`.
     pub locked: bool,
+    /// Run nothing: a block without a cached result is an error.
+    pub no_run: bool,
     /// The compiler's `rustc -vV`, from [`toolchain`].
     pub toolchain: &'a str,
     /// How to report progress.
@@ -235,7 +238,7 @@ pub fn execute(request: &Request) -> Executed {
         }
     }
     let fingerprint = project.fingerprint();
-    let environment = environment_of(request.toolchain, &project, request.config, &available);
+    let environment = environment_of(request.toolchain, &project, request.config);
     let mut pending = Vec::new();
     for (page, block) in all {
         let key = block_key(&environment, block);
@@ -261,6 +264,16 @@ pub fn execute(request: &Request) -> Executed {
     if pending.is_empty() {
         return outcome;
     }
+    if request.no_run {
+        for item in &pending {
+            outcome.stats.failed += 1;
+            outcome.diagnostics.push(Diagnostic::error(
+                item.block.fence.clone(),
+                "no cached result for this block, and --no-run runs nothing: import the caches of the machines that checked it (kiln cache import), or build without --no-run",
+            ));
+        }
+        return outcome;
+    }
 
     let reporter = Reporter::new(request.progress, pending.len() as u64);
     if !project.target_dir.join("debug").is_dir() {
@@ -274,7 +287,7 @@ pub fn execute(request: &Request) -> Executed {
     // Cargo may have written the lock file (first build, or changed dependencies): results are
     // stored under keys of the dependency set they were really built with.
     if project.fingerprint() != fingerprint {
-        let environment = environment_of(request.toolchain, &project, request.config, &available);
+        let environment = environment_of(request.toolchain, &project, request.config);
         for binary in &mut binaries {
             for item in binary.blocks.iter_mut().filter(|i| i.wanted()) {
                 item.key = Some(block_key(&environment, item.block));

@@ -59,6 +59,10 @@ pub struct Options {
     pub mode: Mode,
     /// How execution reports its progress.
     pub progress: Progress,
+    /// Run the code of only this share of the pages: shard K of N (1-based).
+    pub shard: Option<(u32, u32)>,
+    /// Run nothing: every block's result must come from the cache.
+    pub no_run: bool,
 }
 
 impl Options {
@@ -72,6 +76,8 @@ impl Options {
             cargo_target_dir: None,
             mode,
             progress: Progress::Quiet,
+            shard: None,
+            no_run: false,
         }
     }
 
@@ -203,6 +209,14 @@ pub struct Report {
     pub notices: Vec<String>,
     /// Counts and timings.
     pub stats: Stats,
+}
+
+/// Whether the page at `path` belongs to shard K of N: by a hash of its path, so a page stays
+/// in its shard as others are added.
+fn in_shard(path: &Path, (k, n): (u32, u32)) -> bool {
+    let hash = blake3::hash(path.to_string_lossy().replace('\\', "/").as_bytes());
+    let value = u64::from_le_bytes(hash.as_bytes()[..8].try_into().expect("8 bytes"));
+    value % u64::from(n) == u64::from(k - 1)
 }
 
 /// The time of each phase of a build, in order.
@@ -372,8 +386,14 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
                     Err(d) => diagnostics.push(d),
                 }
             }
+            let path = page.source.map(|s| s.display.clone()).unwrap_or_default();
+            if let Some(shard) = options.shard
+                && !in_shard(&path, shard)
+            {
+                page_blocks.clear();
+            }
             blocks.push(execute::PageBlocks {
-                path: page.source.map(|s| s.display.clone()).unwrap_or_default(),
+                path,
                 blocks: page_blocks,
             });
         }
@@ -386,6 +406,7 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
                 pages: &blocks,
                 fresh: options.fresh,
                 locked: options.mode == Mode::Check,
+                no_run: options.no_run,
                 toolchain: &toolchain,
                 progress: options.progress,
             }),
