@@ -127,7 +127,7 @@ fn losses(html: &str) -> (f64, f64) {
             .unwrap_or_else(|| panic!("2.4 prints {label:?} and a number"))
     };
     (
-        value("final MSE, no activation:"),
-        value("final MSE, ReLU:"),
+        value("MSE, no activation:"),
+        value("MSE, ReLU:"),
     )
 }
