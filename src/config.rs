@@ -35,6 +35,22 @@ pub struct Config {
     pub execute: ExecuteConfig,
     /// The structure every lesson must follow.
     pub structure: StructureConfig,
+    /// `[search]`: the site's full-text search.
+    pub search: SearchConfig,
+}
+
+/// `[search]`: a static full-text index of every page, prose and code, queried in the browser.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Whether pages get a search box and the site an index.
+    pub enabled: bool,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        Self { enabled: true }
+    }
 }
 
 impl Default for Config {
@@ -51,6 +67,7 @@ impl Default for Config {
             highlight: HighlightConfig::default(),
             execute: ExecuteConfig::default(),
             structure: StructureConfig::default(),
+            search: SearchConfig::default(),
         }
     }
 }

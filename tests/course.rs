@@ -126,8 +126,5 @@ fn losses(html: &str) -> (f64, f64) {
             })
             .unwrap_or_else(|| panic!("2.4 prints {label:?} and a number"))
     };
-    (
-        value("MSE, no activation:"),
-        value("MSE, ReLU:"),
-    )
+    (value("MSE, no activation:"), value("MSE, ReLU:"))
 }

@@ -12,7 +12,10 @@ use crate::diagnostics::{Diagnostic, Location};
 use crate::output::SiteFiles;
 
 /// Static files every site has unless it overrides them.
-const BUILT_IN: [(&str, &[u8]); 1] = [("style.css", include_bytes!("../../static/style.css"))];
+const BUILT_IN: [(&str, &[u8]); 2] = [
+    ("style.css", include_bytes!("../../static/style.css")),
+    ("search.js", include_bytes!("../../static/search.js")),
+];
 
 /// Where pages load KaTeX's stylesheet from.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]

@@ -9,6 +9,7 @@ pub(crate) mod feed;
 mod links;
 mod pages;
 mod render;
+mod search;
 
 use links::{check_links, resolver};
 use pages::{PageKind, pages};
@@ -475,6 +476,16 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
                 urls.push(url);
             }
             Err(d) => diagnostics.push(d),
+        }
+    }
+    if config.search.enabled {
+        match search::index(&files, &config.language, &cache_dir) {
+            Ok(index) => {
+                for (path, bytes) in index {
+                    files.insert(path, bytes);
+                }
+            }
+            Err(message) => diagnostics.push(Diagnostic::global(message)),
         }
     }
     match render_blog(&library, &config, &templates, &katex) {

@@ -122,6 +122,7 @@ pub(super) fn base_context(
     context.insert("root", &root);
     context.insert("canonical", &context::absolute(config, page_url));
     context.insert("has_math", &has_math);
+    context.insert("search", &config.search.enabled);
     let katex_href = if katex.self_hosted {
         href(page_url, &katex.href)
     } else {
