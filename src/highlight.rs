@@ -57,6 +57,49 @@ pub(crate) fn highlight(code: &str, lang: &str) -> String {
     generator.finalize()
 }
 
+/// Splits highlighted HTML into one balanced piece per line of code, without the newlines:
+/// spans still open at a line's end are closed there and reopened at the next line's start,
+/// so any run of lines can be wrapped in other elements; spans left empty are dropped. The
+/// input is what [`highlight`] writes: text with escaped `<`, `>` and `&`, and `<span ...>` and `</span>` tags.
+pub(crate) fn split_lines(html: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut open: Vec<&str> = Vec::new();
+    let mut line = String::new();
+    let mut has_text = false;
+    let mut rest = html;
+    while let Some(c) = rest.chars().next() {
+        if c == '<' {
+            let end = rest.find('>').map_or(rest.len(), |i| i + 1);
+            let tag = &rest[..end];
+            if !tag.starts_with("</") {
+                open.push(tag);
+                line.push_str(tag);
+            } else if let Some(opened) = open.pop().filter(|opened| line.ends_with(opened)) {
+                // An empty span, as when a comment's scope ends just after a newline.
+                line.truncate(line.len() - opened.len());
+            } else {
+                line.push_str(tag);
+            }
+            rest = &rest[end..];
+        } else if c == '\n' {
+            for _ in &open {
+                line.push_str("</span>");
+            }
+            lines.push(std::mem::replace(&mut line, open.concat()));
+            has_text = false;
+            rest = &rest[1..];
+        } else {
+            line.push(c);
+            has_text = true;
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    if has_text {
+        lines.push(line);
+    }
+    lines
+}
+
 /// The cache key of highlighted code: the grammar set's version, the language and the code.
 pub(crate) fn key(code: &str, lang: &str) -> crate::kvcache::Key {
     let mut hasher = blake3::Hasher::new();
@@ -168,6 +211,31 @@ mod tests {
         assert!(toml.contains("hl-string"), "{toml}");
         let shell = highlight("cargo add burn --features ndarray\n", "sh");
         assert!(shell.contains("<span"), "{shell}");
+    }
+
+    #[test]
+    fn lines_split_into_balanced_pieces() {
+        let code = "/* a\nb */\nlet s = \"x\";\n";
+        let html = highlight(code, "rust");
+        let lines = split_lines(&html);
+        assert_eq!(lines.len(), 3, "{lines:?}");
+        for line in &lines {
+            assert_eq!(
+                line.matches("<span").count(),
+                line.matches("</span>").count(),
+                "{line}"
+            );
+        }
+        // The comment's second line is still coloured as a comment.
+        assert!(
+            lines[1].starts_with(
+                "<span class=\"hl-source hl-rust\"><span class=\"hl-comment hl-block hl-rust\">b "
+            ),
+            "{lines:?}"
+        );
+        assert!(!lines.iter().any(|l| l.contains('\n')));
+        assert_eq!(split_lines("a &lt; b\nc\n"), ["a &lt; b", "c"]);
+        assert_eq!(split_lines("a\n\nb"), ["a", "", "b"]);
     }
 
     #[test]

@@ -28,6 +28,19 @@ fn basic_site_pages_match_their_snapshots() {
 }
 
 #[test]
+fn code_blocks_have_copy_buttons_and_folds() {
+    let site = fixture("code-blocks");
+    let report = build_ok(site.path());
+    let folds = page(&report, "m/folds/index.html");
+    insta::assert_snapshot!("code-blocks__folds", folds);
+    assert_eq!(folds.matches("class=\"code-copy\"").count(), 3);
+    assert_eq!(folds.matches("<details class=\"fold\">").count(), 1);
+    assert!(folds.contains("<script src=\"../../code.js\" defer></script>"));
+    let script = page(&report, "code.js");
+    assert!(script.contains("navigator.clipboard"), "{script}");
+}
+
+#[test]
 fn the_site_has_every_page_and_asset_and_no_drafts() {
     let site = fixture("basic");
     let report = build_ok(site.path());
@@ -43,6 +56,7 @@ fn the_site_has_every_page_and_asset_and_no_drafts() {
             "404.html",
             "atom.xml",
             "blog/index.html",
+            "code.js",
             "highlight.css",
             "index.html",
             "intro/first-steps-questions/index.html",

@@ -8,41 +8,13 @@ mod common;
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
 use common::*;
 
-/// A running `kiln serve`, stopped when dropped.
-struct Server {
-    child: Child,
-    url: String,
-}
-
+/// What the tests ask of a running server.
 impl Server {
-    fn start(root: &Path) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kiln"))
-            .args(["serve", "--port", "0"])
-            .current_dir(root)
-            .env("KILN_CACHE_DIR", root.join(".cache"))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("starting kiln serve");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("serving ")
-            .expect("the first line names the URL")
-            .to_string();
-        Self { child, url }
-    }
-
     fn get(&self, path: &str) -> (u16, String) {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
@@ -94,13 +66,6 @@ impl Server {
     }
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Waits for the next event named `name`.
 fn next(events: &Receiver<(String, String)>, name: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -112,12 +77,6 @@ fn next(events: &Receiver<(String, String)>, name: &str) -> String {
             Err(_) => panic!("no {name:?} event"),
         }
     }
-}
-
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "{from:?} is in {}", path.display());
-    fs::write(path, text.replace(from, to)).unwrap();
 }
 
 #[test]

@@ -166,6 +166,7 @@ mod tests {
                     col_offset: *col_offset,
                 })
                 .collect(),
+            folds: Vec::new(),
             fence: Location::at("content/m/a.md", lines.first().map_or(1, |l| l.1 - 1), 1),
             variant: None,
         }

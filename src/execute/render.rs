@@ -147,6 +147,7 @@ mod tests {
             index: 0,
             attrs: FenceAttrs::parse(info),
             lines: Vec::new(),
+            folds: Vec::new(),
             fence: Location::at("content/a.md", 1, 1),
             variant: None,
         }

@@ -2,6 +2,7 @@
 //! (`# ` hides a line, `##` escapes), and where it sits in the Markdown file.
 
 use super::fence::FenceAttrs;
+use super::fold::Fold;
 use crate::diagnostics::Location;
 
 /// One line of a code block.
@@ -26,6 +27,8 @@ pub struct CodeBlock {
     pub attrs: FenceAttrs,
     /// The lines inside the fences.
     pub lines: Vec<CodeLine>,
+    /// The regions the page shows folded, in order.
+    pub folds: Vec<Fold>,
     /// Where the opening fence is.
     pub fence: Location,
     /// For a run of a swept block, which of the sweep's values this copy has.
@@ -50,6 +53,42 @@ impl CodeBlock {
         } else {
             &self.attrs.lang
         }
+    }
+
+    /// What the copy button copies: for a Rust block that compiles, the whole program as it is
+    /// compiled (hidden lines included, wrapped in `fn main` when it has none), ready for a
+    /// reader's `src/main.rs`; for any other block, its code with any hidden lines.
+    pub fn copied(&self) -> String {
+        if self.attrs.compiles() {
+            crate::execute::program::standalone(self).source
+        } else {
+            self.compiled()
+        }
+    }
+
+    /// The copy button's tooltip: what [`CodeBlock::copied`] holds beyond what the page shows.
+    pub fn copy_title(&self) -> String {
+        let hidden = self.lines.iter().filter(|l| l.shown.is_none()).count();
+        let hidden = match hidden {
+            0 => None,
+            1 => Some("the line hidden on this page".to_string()),
+            n => Some(format!("the {n} lines hidden on this page")),
+        };
+        if !self.attrs.compiles() {
+            return match hidden {
+                Some(hidden) => format!("Copy the code, with {hidden}"),
+                None => "Copy the code".into(),
+            };
+        }
+        let wrapped =
+            (!crate::execute::program::has_main(self)).then_some("the fn main it runs in");
+        let extra: Vec<&str> = hidden.as_deref().into_iter().chain(wrapped).collect();
+        let mut title = String::from("Copy the whole program, ready to paste into src/main.rs");
+        if !extra.is_empty() {
+            title.push_str(", with ");
+            title.push_str(&extra.join(" and "));
+        }
+        title
     }
 
     /// The source readers see.
@@ -87,6 +126,70 @@ pub fn classify(line: &str, hide: bool) -> (String, Option<String>, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn block(info: &str, code: &str) -> CodeBlock {
+        let attrs = FenceAttrs::parse(info);
+        let hide = attrs.is_rust();
+        CodeBlock {
+            index: 0,
+            attrs,
+            lines: code
+                .lines()
+                .enumerate()
+                .map(|(i, raw)| {
+                    let (code, shown, col_offset) = classify(raw, hide);
+                    CodeLine {
+                        code,
+                        shown,
+                        line: i + 2,
+                        col_offset,
+                    }
+                })
+                .collect(),
+            folds: Vec::new(),
+            fence: Location::at("content/m/a.md", 1, 1),
+        }
+    }
+
+    #[test]
+    fn the_copy_is_the_whole_program() {
+        let full = block(
+            "rust",
+            "# use std::fmt;\nfn main() {\n    # let x = 1;\n}\n",
+        );
+        assert_eq!(full.copied(), "use std::fmt;\nfn main() {\nlet x = 1;\n}\n");
+        assert_eq!(
+            full.copy_title(),
+            "Copy the whole program, ready to paste into src/main.rs, with the 2 lines hidden on this page"
+        );
+        let wrapped = block("rust,no_run", "# let x = 1;\nprintln!(\"{x}\");\n");
+        assert_eq!(
+            wrapped.copied(),
+            "fn main() {\nlet x = 1;\nprintln!(\"{x}\");\n}\n"
+        );
+        assert_eq!(
+            wrapped.copy_title(),
+            "Copy the whole program, ready to paste into src/main.rs, with the line hidden on this page and the fn main it runs in"
+        );
+        let plain = block("rust", "fn main() {}\n");
+        assert_eq!(
+            plain.copy_title(),
+            "Copy the whole program, ready to paste into src/main.rs"
+        );
+    }
+
+    #[test]
+    fn other_blocks_copy_their_code() {
+        let ignored = block("rust,ignore", "# use a::b;\nb();\n");
+        assert_eq!(ignored.copied(), "use a::b;\nb();\n");
+        assert_eq!(
+            ignored.copy_title(),
+            "Copy the code, with the line hidden on this page"
+        );
+        let toml = block("toml", "# a comment\n[dependencies]\n");
+        assert_eq!(toml.copied(), "# a comment\n[dependencies]\n");
+        assert_eq!(toml.copy_title(), "Copy the code");
+    }
 
     #[test]
     fn hidden_and_escaped_lines() {

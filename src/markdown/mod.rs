@@ -5,6 +5,7 @@
 
 pub mod code;
 pub mod fence;
+pub mod fold;
 pub(crate) mod headings;
 pub mod links;
 pub(crate) mod placeholder;
@@ -679,6 +680,24 @@ impl<'s> Pass<'s> {
                 col_offset: indent + hidden_offset,
             });
         }
+        let folds = if attrs.is_rust() {
+            let (folds, errors) = fold::find(&lines);
+            for error in errors {
+                let line = &lines[error.line];
+                let indent = line.code.len() - line.code.trim_start().len();
+                let location = Location::at(
+                    &self.source.display,
+                    line.line,
+                    line.col_offset + indent + 1,
+                );
+                self.out
+                    .diagnostics
+                    .push(Diagnostic::error(location, error.message));
+            }
+            folds
+        } else {
+            Vec::new()
+        };
         let index = self.out.code_blocks.len();
         let block = CodeBlock {
             index,
@@ -686,6 +705,7 @@ impl<'s> Pass<'s> {
             attrs,
             lines,
             variant: None,
+            folds,
         };
         let mut html = code_block_html(&block);
         if block.attrs.solution && self.context.collapse_solutions {
@@ -772,9 +792,18 @@ fn code_block_html(block: &CodeBlock) -> String {
     for badge in badges {
         html.push_str(&format!("<span class=\"code-badge\">{badge}</span>"));
     }
+    // The copy button stays hidden until the page's script, which makes it work, shows it.
+    html.push_str(&format!(
+        "<button type=\"button\" class=\"code-copy\" title=\"{}\" hidden>Copy</button>",
+        escape::attr(&block.copy_title())
+    ));
     html.push_str("</div>\n<pre class=\"code\"><code>");
     html.push_str(&Slot::Code(block.index).marker());
     html.push_str("</code></pre>\n");
+    html.push_str(&format!(
+        "<template class=\"code-copied\">{}</template>\n",
+        escape::text(&block.copied())
+    ));
     if attrs.compiles() {
         html.push_str(&Slot::Output(block.index).marker());
     }

@@ -52,7 +52,8 @@ fn html(body: &str) -> String {
         Slot::Output(i) => format!("<OUT {i}>"),
         Slot::Code(i) => {
             let block = &rendered.code_blocks[i];
-            crate::highlight::highlight(&block.shown(), block.lang())
+            let highlighted = crate::highlight::highlight(&block.shown(), block.lang());
+            fold::apply(&block.lines, &block.folds, &highlighted)
         }
     })
 }
@@ -238,7 +239,10 @@ fn hidden_lines_are_compiled_not_shown() {
     let lines: Vec<_> = block.lines.iter().map(|l| (l.line, l.col_offset)).collect();
     assert_eq!(lines, [(5, 2), (6, 0), (7, 0), (8, 0), (9, 0)]);
     assert_eq!(block.fence, Location::at("content/m/01-p.md", 4, 1));
-    assert!(!rendered.html.contains("use std::fmt"));
+    // The page does not show the hidden line; the copy button's program has it.
+    let (shown, copied) = rendered.html.split_once("<template").unwrap();
+    assert!(!shown.contains("use std::fmt"));
+    assert!(copied.contains("use std::fmt;\nfn main() {\n#[allow(unused)]"));
 }
 
 #[test]
@@ -421,4 +425,66 @@ fn a_space_before_the_closing_dollar_is_a_warning() {
     );
     assert!(messages("It costs $5 or $10 today.\n").is_empty());
     assert!(messages("Math $x$ and money $5.\n").is_empty());
+}
+
+#[test]
+fn every_block_has_a_copy_button_and_the_program_it_copies() {
+    let out = html(
+        "```rust\n# use std::fmt;\nfn main() { let s = \"<a>\"; }\n```\n\n```sh\ncargo add burn\n```\n",
+    );
+    assert!(
+        out.contains(
+            "<button type=\"button\" class=\"code-copy\" title=\"Copy the whole program, ready to paste into src/main.rs, with the line hidden on this page\" hidden>Copy</button></div>"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "<template class=\"code-copied\">use std::fmt;\nfn main() { let s = \"&lt;a&gt;\"; }\n</template>"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("title=\"Copy the code\" hidden>Copy</button>")
+            && out.contains("<template class=\"code-copied\">cargo add burn\n</template>"),
+        "{out}"
+    );
+}
+
+#[test]
+fn folds_show_as_summaries_the_reader_opens() {
+    let out = html(
+        "```rust\nfn main() {\n    // fold: setup\n    let a = 1;\n    let b = 2;\n    // end fold\n}\n```\n",
+    );
+    assert!(
+        out.contains(
+            "<details class=\"fold\"><summary>    <span class=\"fold-label\">setup</span> <span class=\"fold-count\">(2 lines)</span></summary>"
+        ),
+        "{out}"
+    );
+    let (shown, copied) = out.split_once("<template").unwrap();
+    assert!(
+        shown.contains("</details>") && !shown.contains("end fold"),
+        "{shown}"
+    );
+    assert!(copied.contains("    // fold: setup\n") && copied.contains("    // end fold\n"));
+    // Only Rust blocks fold: elsewhere the markers are text.
+    let text = html("```text\n// fold: a\nx\n// end fold\n```\n");
+    assert!(!text.contains("<details"), "{text}");
+    assert!(messages("```text\n// end fold\n```\n").is_empty());
+}
+
+#[test]
+fn misplaced_fold_markers_are_errors_at_their_line() {
+    assert_eq!(
+        messages("```rust\nfn main() {\n    // fold: a\n}\n```\n"),
+        [
+            "content/m/01-p.md:6:5: error: this fold is never closed: add a `// end fold` line where it ends"
+        ]
+    );
+    // Through a list's indentation and a hidden line's `# `.
+    assert_eq!(
+        messages("1. x\n\n   ```rust\n   # // end fold\n   ```\n"),
+        ["content/m/01-p.md:7:6: error: `// end fold` without a `// fold: ...` line before it"]
+    );
 }

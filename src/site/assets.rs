@@ -1,6 +1,7 @@
-//! Static assets: the built-in stylesheet (overridable by the site's `static/`), the site's
-//! other static files, the highlighting stylesheet, and KaTeX's stylesheet and fonts, either
-//! copied from a local KaTeX distribution of the bundled version or linked on the CDN.
+//! Static assets: the built-in stylesheet and code-block script (each overridable by the
+//! site's `static/`), the site's other static files, the highlighting stylesheet, and KaTeX's
+//! stylesheet and fonts, either copied from a local KaTeX distribution of the bundled version
+//! or linked on the CDN.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ use crate::output::SiteFiles;
 const BUILT_IN: [(&str, &[u8]); 2] = [
     ("style.css", include_bytes!("../../static/style.css")),
     ("search.js", include_bytes!("../../static/search.js")),
+    ("code.js", include_bytes!("../../static/code.js")),
 ];
 
 /// Where pages load KaTeX's stylesheet from.

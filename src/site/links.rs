@@ -13,10 +13,11 @@ use crate::markdown::links::{LinkResolver, LinkTarget};
 
 /// What links in the content can point at.
 /// Files every build writes besides pages, which content may link to.
-pub(super) const GENERATED_FILES: [&str; 5] = [
+pub(super) const GENERATED_FILES: [&str; 6] = [
     "atom.xml",
     "sitemap.xml",
     "style.css",
+    "code.js",
     "highlight.css",
     "404.html",
 ];

@@ -83,10 +83,11 @@ pub(super) fn fill_page(
         Slot::Code(i) => {
             let block = &rendered.code_blocks[i];
             let shown = block.shown();
-            highlighted
+            let html = highlighted
                 .get(&shown, block.lang())
                 .map(str::to_string)
-                .unwrap_or_else(|| crate::escape::text(&shown))
+                .unwrap_or_else(|| crate::escape::text(&shown));
+            crate::markdown::fold::apply(&block.lines, &block.folds, &html)
         }
     };
     let body = placeholder::fill(&rendered.html, &mut fill);

@@ -4,8 +4,9 @@
 #![allow(dead_code)]
 
 use std::fs;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
 
 use kiln::site::{self, Mode, Options, Report, Session};
 
@@ -136,4 +137,48 @@ fn walkdir(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+/// A running `kiln serve` of the site at `root` on a free port, stopped when dropped.
+pub(crate) struct Server {
+    child: Child,
+    /// The site's address, ending in `/`.
+    pub(crate) url: String,
+}
+
+impl Server {
+    pub(crate) fn start(root: &Path) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kiln"))
+            .args(["serve", "--port", "0"])
+            .current_dir(root)
+            .env("KILN_CACHE_DIR", root.join(".cache"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starting kiln serve");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("serving ")
+            .expect("the first line names the URL")
+            .to_string();
+        Self { child, url }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Replaces `from` with `to` in the file at `path`, which must hold it.
+pub(crate) fn edit(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{from:?} is in {}", path.display());
+    fs::write(path, text.replace(from, to)).unwrap();
 }
