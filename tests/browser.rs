@@ -29,7 +29,7 @@ struct Chromium {
 /// The Chromium binary: `$KILN_CHROMIUM`, or `chromium` or `chromium-browser` on the PATH.
 fn chromium_binary() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("KILN_CHROMIUM") {
-        return Some(PathBuf::from(path));
+        return Some(PathBuf::from(path)).filter(|path| path.is_file());
     }
     let dirs = std::env::var_os("PATH").unwrap_or_default();
     std::env::split_paths(&dirs)
@@ -245,10 +245,13 @@ fn a_folded_region_opens_on_a_click() {
     let summary = tab
         .wait_for_element("#code-1 details.fold > summary")
         .unwrap();
+    let marker =
+        "getComputedStyle(document.querySelector('#code-1 .fold-label'), '::before').content";
     assert_eq!(
         summary.get_inner_text().unwrap().trim(),
-        "▸ drawing the figure (10 lines)"
+        "drawing the figure (10 lines)"
     );
+    assert_eq!(eval(&tab, marker), "\"▸ \"");
     assert_eq!(eval(&tab, &format!("{fold}.open")), false);
     let closed = eval(&tab, code);
     let closed = closed.as_str().unwrap();
@@ -263,6 +266,7 @@ fn a_folded_region_opens_on_a_click() {
     let open = eval(&tab, code);
     let open = open.as_str().unwrap();
     assert!(open.contains("    let width = 300;"), "{open}");
+    assert_eq!(eval(&tab, marker), "\"▾ \"");
     assert!(
         !open.contains("// fold:") && !open.contains("// end fold"),
         "the markers stay off the page:\n{open}"
