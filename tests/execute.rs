@@ -187,8 +187,9 @@ fn every_failure_is_reported_at_its_markdown_line() {
     let site = fixture("exec-failures");
     let errors = build_err(site.path());
     let expected = [
-        // The compile error is mapped through the list indentation and the hidden line.
-        "content/m/01-compile-error.md:20:19: error: compile error[E0277]: cannot add `&str` to `u32`",
+        // The compile error is mapped through the list indentation, the hidden line and the
+        // fold's marker lines.
+        "content/m/01-compile-error.md:21:19: error: compile error[E0277]: cannot add `&str` to `u32`",
         // The panic is mapped to the indexing expression.
         "content/m/02-panic.md:11:20: error: the block panicked: index out of bounds: the len is 3 but the index is 5",
         "content/m/03-timeout.md:7:1: error: the block timed out after 1 s and was stopped",
@@ -209,7 +210,7 @@ fn every_failure_is_reported_at_its_markdown_line() {
     );
     // The compiler's own text names the Markdown file.
     assert!(
-        errors.contains("--> content/m/01-compile-error.md:20:19"),
+        errors.contains("--> content/m/01-compile-error.md:21:19"),
         "{errors}"
     );
 }
@@ -336,7 +337,7 @@ fn failures_come_as_kinds_at_their_lines() {
     assert!(
         kinds
             .iter()
-            .any(|(at, f)| at == "content/m/01-compile-error.md:20"
+            .any(|(at, f)| at == "content/m/01-compile-error.md:21"
                 && matches!(f, BlockFailure::CompileError { code: Some(c), .. } if c == "E0277")),
         "{kinds:#?}"
     );
