@@ -260,6 +260,14 @@ fn a_folded_region_opens_on_a_click() {
         !closed.contains("let width"),
         "the folded lines are not shown:\n{closed}"
     );
+    // The closed fold takes one line: the next line follows the summary, no gap between.
+    let gap = eval(
+        &tab,
+        &format!(
+            "{fold}.nextElementSibling.getBoundingClientRect().top - {fold}.querySelector('summary').getBoundingClientRect().bottom"
+        ),
+    );
+    assert!(gap.as_f64().unwrap().abs() < 6.0, "gap under the summary: {gap}");
 
     summary.click().unwrap();
     wait_for(&tab, &format!("{fold}.open"), 10);
