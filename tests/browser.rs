@@ -1,8 +1,9 @@
 //! Real-browser tests of what runs in the page: the system's Chromium, driven over the DevTools
 //! protocol, opens a fixture site that `kiln serve` serves, and checks that a copy button puts
 //! the whole program on the clipboard (by mouse and by keyboard), that a folded region opens
-//! on a click, and that the page reloads itself after an edit. Without Chromium these tests
-//! fail and say how to install it; `KILN_BROWSER_TESTS=skip` skips them.
+//! on a click, that the search box finds a lesson by a name in its code, and that the page
+//! reloads itself after an edit. Without Chromium these tests fail and say how to install it;
+//! `KILN_BROWSER_TESTS=skip` skips them.
 
 mod common;
 
@@ -267,7 +268,10 @@ fn a_folded_region_opens_on_a_click() {
             "{fold}.nextElementSibling.getBoundingClientRect().top - {fold}.querySelector('summary').getBoundingClientRect().bottom"
         ),
     );
-    assert!(gap.as_f64().unwrap().abs() < 6.0, "gap under the summary: {gap}");
+    assert!(
+        gap.as_f64().unwrap().abs() < 6.0,
+        "gap under the summary: {gap}"
+    );
 
     summary.click().unwrap();
     wait_for(&tab, &format!("{fold}.open"), 10);
@@ -313,5 +317,62 @@ fn serve_reloads_the_page_after_an_edit() {
         &tab,
         "window.kilnTestBeforeReload === undefined && document.body.innerText.includes('An edited program')",
         60,
+    );
+}
+
+#[test]
+fn search_finds_a_lesson_by_a_name_in_its_code() {
+    let Some(chromium) = Chromium::start() else {
+        return;
+    };
+    let site = fixture("code-blocks");
+    let server = Server::start(site.path());
+    let tab = chromium.open(&server.url);
+    tab.wait_for_element("#search-input").unwrap();
+
+    // "/" reaches the box from anywhere on the page; the query is a Rust name with an
+    // underscore, found only in a code block of the folds page.
+    tab.press_key("/").unwrap();
+    wait_for(&tab, "document.activeElement.id === 'search-input'", 10);
+    tab.type_str("push_str").unwrap();
+    wait_for(
+        &tab,
+        "document.querySelectorAll('.search-result').length > 0",
+        30,
+    );
+    let href = eval(&tab, "document.querySelector('.search-result').href");
+    let href = href.as_str().unwrap();
+    assert_eq!(href, format!("{}{FOLDS_PAGE}", server.url), "{href}");
+    let excerpt = eval(
+        &tab,
+        "document.querySelector('.search-result .search-excerpt').innerHTML",
+    );
+    // The match is marked, within the code's own token (`svg.push_str(...)`).
+    let excerpt = excerpt.as_str().unwrap();
+    let marked = excerpt.split("<mark>").nth(1).unwrap_or_default();
+    assert!(
+        marked.split("</mark>").next().unwrap().contains("push_str"),
+        "{excerpt}"
+    );
+    assert_eq!(
+        eval(&tab, "document.getElementById('search-results').hidden"),
+        false
+    );
+
+    // A word on no page says so; Escape clears the box and hides the results.
+    eval(
+        &tab,
+        "(() => { const box = document.getElementById('search-input'); box.value = 'zyxwvut'; box.dispatchEvent(new Event('input')); return true; })()",
+    );
+    wait_for(
+        &tab,
+        "(document.querySelector('.search-note') || {}).textContent === 'No lesson matches “zyxwvut”.'",
+        30,
+    );
+    tab.press_key("Escape").unwrap();
+    wait_for(
+        &tab,
+        "document.getElementById('search-results').hidden && document.getElementById('search-input').value === ''",
+        10,
     );
 }

@@ -30,7 +30,13 @@ fn every_kind_of_block_shows_what_it_should() {
         "{}",
         blocks[1]
     );
-    assert!(!blocks[1].contains("fn helper"));
+    // (The copy button's program, in a `<template>`, has them.)
+    let shown = blocks[1].split("<template").next().unwrap();
+    assert!(!shown.contains("fn helper"), "{shown}");
+    assert!(
+        blocks[1].contains("fn helper"),
+        "the copied program has the hidden lines"
+    );
     assert!(
         blocks[1].contains("#[derive(Debug)]") || blocks[1].contains("#</span>"),
         "{}",

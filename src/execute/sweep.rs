@@ -175,6 +175,7 @@ mod tests {
                 .collect(),
             fence: Location::at("content/a.md", 9, 1),
             variant: None,
+            folds: Vec::new(),
         }
     }
 

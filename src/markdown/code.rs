@@ -147,6 +147,7 @@ mod tests {
                 })
                 .collect(),
             folds: Vec::new(),
+            variant: None,
             fence: Location::at("content/m/a.md", 1, 1),
         }
     }

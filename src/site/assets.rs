@@ -13,7 +13,7 @@ use crate::diagnostics::{Diagnostic, Location};
 use crate::output::SiteFiles;
 
 /// Static files every site has unless it overrides them.
-const BUILT_IN: [(&str, &[u8]); 2] = [
+const BUILT_IN: [(&str, &[u8]); 3] = [
     ("style.css", include_bytes!("../../static/style.css")),
     ("search.js", include_bytes!("../../static/search.js")),
     ("code.js", include_bytes!("../../static/code.js")),
