@@ -63,7 +63,7 @@ pub fn find(lines: &[CodeLine]) -> (Vec<Fold>, Vec<FoldError>) {
         };
         match (marker(&line.code), open) {
             (None, _) => {}
-            (Some(Marker::Open(label)), None) if label.is_empty() => {
+            (Some(Marker::Open("")), None) => {
                 errors.push(error(format!(
                     "`{OPEN}` needs a label, as in `{OPEN} drawing the figure`"
                 )));
