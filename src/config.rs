@@ -107,9 +107,10 @@ pub enum MathOutput {
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]
 pub enum KatexAssets {
-    /// Copy them from `katex_dir` when it holds them, otherwise link the CDN.
+    /// Copy them from one of `katex_dirs` when it holds them; otherwise typeset formulas as
+    /// MathML only, which needs neither.
     Auto,
-    /// Always copy them from `katex_dir` into the site; fail if they are not there.
+    /// Always copy them from one of `katex_dirs` into the site; fail if they are not there.
     SelfHost,
     /// Link the stylesheet on jsDelivr.
     Cdn,

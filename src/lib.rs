@@ -7,6 +7,7 @@ pub mod content;
 pub mod diagnostics;
 pub(crate) mod escape;
 pub mod execute;
+pub(crate) mod figure;
 pub(crate) mod highlight;
 pub(crate) mod kvcache;
 pub(crate) mod lock;

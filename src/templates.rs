@@ -10,12 +10,14 @@ use walkdir::WalkDir;
 use crate::diagnostics::{Diagnostic, Location};
 
 /// Templates every site has unless it overrides them.
-const BUILT_IN: [(&str, &str); 9] = [
+const BUILT_IN: [(&str, &str); 11] = [
     ("base.html", include_str!("../templates/base.html")),
     ("index.html", include_str!("../templates/index.html")),
     ("module.html", include_str!("../templates/module.html")),
     ("post.html", include_str!("../templates/post.html")),
     ("blog.html", include_str!("../templates/blog.html")),
+    ("tags.html", include_str!("../templates/tags.html")),
+    ("tag.html", include_str!("../templates/tag.html")),
     ("404.html", include_str!("../templates/404.html")),
     ("atom.xml", include_str!("../templates/atom.xml")),
     ("sitemap.xml", include_str!("../templates/sitemap.xml")),

@@ -169,6 +169,7 @@ pub fn load(root: &Path, drafts: Drafts) -> Result<Library, Vec<Diagnostic>> {
         return Err(problems);
     }
     Ok(Library {
+        tags: super::tags::gather(&posts),
         modules,
         posts,
         home,
@@ -224,6 +225,9 @@ fn parse_home(mut source: SourceFile) -> Result<Home, Diagnostic> {
     Ok(Home { source, front })
 }
 
+/// Folders of the site's own pages and files, which a module's folder would collide with.
+const RESERVED: [&str; 3] = ["blog", "tags", "katex"];
+
 fn parse_module(dir: String, mut source: SourceFile) -> Result<Module, Diagnostic> {
     let split = front_matter::split(&source.text, &source.display)?;
     let front: ModuleFrontMatter = front_matter::parse(&source.text, &split, &source.display)?;
@@ -231,6 +235,14 @@ fn parse_module(dir: String, mut source: SourceFile) -> Result<Module, Diagnosti
         return Err(Diagnostic::error(
             Location::file(&source.display),
             format!("module folder name {message}"),
+        ));
+    }
+    if RESERVED.contains(&dir.as_str()) {
+        return Err(Diagnostic::error(
+            Location::at(&source.display, 1, 1),
+            format!(
+                "the site itself writes {dir}/, so a module cannot be called {dir:?}; rename its folder"
+            ),
         ));
     }
     for entry in &front.outline {
@@ -286,6 +298,12 @@ fn parse_post(mut source: SourceFile, module: usize, owner: &Module) -> Result<P
     }
     if front.title.trim().is_empty() {
         return Err(Diagnostic::error(at_key("title"), "the title is empty"));
+    }
+    if let Some(tag) = front.tags.iter().find(|t| super::tags::slug(t).is_none()) {
+        return Err(Diagnostic::error(
+            at_key("tags"),
+            format!("tag {tag:?} has no letter or digit to name its page by"),
+        ));
     }
     let slug = match &front.slug {
         Some(slug) => {

@@ -1,9 +1,10 @@
-//! The content model: modules, posts and the course outline, loaded from `content/` and put in
-//! series order.
+//! The content model: modules, posts, their tags and the course outline, loaded from
+//! `content/` and put in series order.
 
 mod front_matter;
 mod load;
 mod part;
+mod tags;
 
 use std::path::PathBuf;
 
@@ -13,6 +14,7 @@ use serde::Deserialize;
 pub use front_matter::{DateValue, Split, split};
 pub use load::{Drafts, check_slug, load};
 pub use part::Part;
+pub use tags::{Tag, slug as tag_slug};
 
 /// A Markdown source file as read from disk.
 #[derive(Clone, Debug)]
@@ -189,6 +191,8 @@ pub struct Library {
     pub home: Option<Home>,
     /// Other files under `content/` (images, data), relative to `content/`, copied as they are.
     pub assets: Vec<PathBuf>,
+    /// The posts' tags, by slug.
+    pub tags: Vec<Tag>,
 }
 
 impl Post {

@@ -5,7 +5,7 @@
 //! from.
 
 use super::Shown;
-use super::render::output_html;
+use super::render::{BlockOutput, output_html};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::escape;
 use crate::markdown::code::CodeBlock;
@@ -58,9 +58,9 @@ pub(crate) fn runs_html(
     block: &CodeBlock,
     runs: &[&Shown],
     page_url: &str,
-) -> (String, Vec<(String, Vec<u8>)>) {
+) -> BlockOutput {
     let Some(sweep) = &block.attrs.sweep else {
-        return (String::new(), Vec::new());
+        return BlockOutput::default();
     };
     let declared = block
         .lines
@@ -79,6 +79,7 @@ pub(crate) fn runs_html(
     let mut labels = String::new();
     let mut panels = String::new();
     let mut files = Vec::new();
+    let mut warnings = Vec::new();
     for (run, (value, shown)) in sweep.values.iter().zip(runs).enumerate() {
         let id = format!("{group}-{run}");
         inputs.push_str(&format!(
@@ -89,8 +90,10 @@ pub(crate) fn runs_html(
             "<label for=\"{id}\">{}</label>",
             escape::text(value)
         ));
-        let (html, run_files) = output_html(block, shown, page_url);
-        files.extend(run_files);
+        let output = output_html(block, shown, page_url);
+        files.extend(output.files);
+        warnings.extend(output.warnings);
+        let html = output.html;
         panels.push_str(&format!(
             "<div class=\"sweep-run\" data-value=\"{}\">\n{html}</div>\n",
             escape::attr(value)
@@ -100,7 +103,11 @@ pub(crate) fn runs_html(
         "<div class=\"sweep\" role=\"group\" aria-label=\"Runs of this program, one for each value of {name}\">\n{inputs}<div class=\"sweep-choices\"><span class=\"sweep-name\">Run with <code>{name}</code> =</span>{labels}</div>\n<div class=\"sweep-runs\">\n{panels}</div>\n</div>\n",
         name = escape::text(&sweep.name)
     );
-    (html, files)
+    BlockOutput {
+        html,
+        files,
+        warnings,
+    }
 }
 
 /// The byte range of the value in a line declaring `const NAME: TYPE = VALUE;` (possibly

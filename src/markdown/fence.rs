@@ -39,6 +39,9 @@ pub struct FenceAttrs {
     /// Captions for the figures the block draws, in the order it writes them: `caption` may
     /// be given once per figure.
     pub captions: Vec<String>,
+    /// Alt texts for the figures, in the same order: what a reader who cannot see a figure is
+    /// told instead (its caption when it has none).
+    pub alts: Vec<String>,
     /// Wall-clock limit in seconds, overriding the site's.
     pub timeout: Option<f64>,
     /// Run the block once per value of one of its constants (`sweep="LR=0.01,0.1"`), and let
@@ -61,6 +64,7 @@ impl FenceAttrs {
             hide_output: false,
             solution: false,
             captions: Vec::new(),
+            alts: Vec::new(),
             timeout: None,
             sweep: None,
             unknown: Vec::new(),
@@ -80,6 +84,7 @@ impl FenceAttrs {
                 ("hide_output", None) => attrs.hide_output = true,
                 ("solution", None) => attrs.solution = true,
                 ("caption", Some(text)) => attrs.captions.push(text),
+                ("alt", Some(text)) => attrs.alts.push(text),
                 ("timeout", Some(text)) => match text.trim_end_matches('s').parse::<f64>() {
                     Ok(seconds) if seconds > 0.0 && seconds.is_finite() => {
                         attrs.timeout = Some(seconds)
@@ -92,7 +97,7 @@ impl FenceAttrs {
                     Ok(sweep) => attrs.sweep = Some(sweep),
                     Err(message) => attrs.errors.push(message),
                 },
-                ("caption" | "timeout" | "sweep", None) => attrs
+                ("caption" | "alt" | "timeout" | "sweep", None) => attrs
                     .errors
                     .push(format!("`{key}` needs a value, as in {key}=\"...\"")),
                 _ => attrs.unknown.push(token),
@@ -233,16 +238,17 @@ mod tests {
     fn quoted_values_keep_commas_and_spaces() {
         let a = FenceAttrs::parse(r#"rust,caption="ReLU, sigmoid and \"tanh\"",timeout=120"#);
         assert_eq!(a.captions, [r#"ReLU, sigmoid and "tanh""#]);
-        let two = FenceAttrs::parse(r#"rust,caption="Loss",caption="Fit""#);
+        let two = FenceAttrs::parse(r#"rust,caption="Loss",caption="Fit",alt="Falls, then flat""#);
         assert_eq!(two.captions, ["Loss", "Fit"]);
+        assert_eq!(two.alts, ["Falls, then flat"]);
         assert_eq!(a.timeout, Some(120.0));
     }
 
     #[test]
     fn unknown_and_malformed_attributes_are_reported() {
-        let a = FenceAttrs::parse("rust,edition2018,no-run,timeout=-3,caption");
+        let a = FenceAttrs::parse("rust,edition2018,no-run,timeout=-3,caption,alt");
         assert_eq!(a.unknown, ["edition2018", "no-run"]);
-        assert_eq!(a.errors.len(), 2);
+        assert_eq!(a.errors.len(), 3);
         let b = FenceAttrs::parse("rust,ignore,no_run");
         assert_eq!(b.errors.len(), 1);
     }

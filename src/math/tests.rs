@@ -136,13 +136,45 @@ fn distinct_formulas_render_once_and_cached_ones_not_at_all() {
 
 #[test]
 fn options_change_the_key() {
-    let a = MathRenderer::new(&MathConfig::default());
-    let mut config = MathConfig::default();
-    config.output = crate::config::MathOutput::Html;
-    let b = MathRenderer::new(&config);
+    use crate::config::MathOutput;
     let f = formula("x", false);
-    assert_ne!(a.key(&f), b.key(&f));
+    // Every output mode has keys of its own: a site that gains or loses its KaTeX stylesheet
+    // (and so switches to or from MathML only) never reads the other mode's HTML.
+    let keys: Vec<_> = [
+        MathOutput::HtmlAndMathml,
+        MathOutput::Html,
+        MathOutput::Mathml,
+    ]
+    .into_iter()
+    .map(|output| {
+        MathRenderer::new(&MathConfig {
+            output,
+            ..MathConfig::default()
+        })
+        .key(&f)
+    })
+    .collect();
+    assert!(keys[0] != keys[1] && keys[1] != keys[2] && keys[0] != keys[2]);
+    let a = MathRenderer::new(&MathConfig::default());
     assert_ne!(a.key(&f), a.key(&formula("x", true)));
+}
+
+#[test]
+fn mathml_only_output_has_no_html_to_style() {
+    let config = MathConfig {
+        output: crate::config::MathOutput::Mathml,
+        ..MathConfig::default()
+    };
+    let formulas = [formula("E = mc^2", true)];
+    let (cache, errors, _) = render(&config, &formulas);
+    assert!(errors.is_empty(), "{errors:?}");
+    let html = cache
+        .get(&MathRenderer::new(&config).key(&formulas[0]))
+        .unwrap();
+    assert!(
+        html.contains("<math") && !html.contains("katex-html"),
+        "{html}"
+    );
 }
 
 #[test]

@@ -1,14 +1,21 @@
-//! Static assets: the built-in stylesheet and code-block script (each overridable by the
-//! site's `static/`), the site's other static files, the highlighting stylesheet, and KaTeX's
-//! stylesheet and fonts, either copied from a local KaTeX distribution of the bundled version
-//! or linked on the CDN.
+//! Static assets: the built-in stylesheet and scripts (each overridable by the site's
+//! `static/`), the site's other static files, the highlighting stylesheet, and KaTeX's
+//! stylesheet and fonts: copied from a local KaTeX distribution of the bundled version, linked
+//! on the CDN when the site asks for it, or not needed at all when no local copy is found and
+//! formulas are MathML only.
+//!
+//! Why MathML when nothing is found: KaTeX's HTML output reads only with its stylesheet, and a
+//! page that links it on a CDN shows every formula twice (the HTML and the MathML meant for
+//! screen readers) when it is read offline. MathML alone is typeset by every current browser
+//! without a stylesheet, so a site built on a fresh machine reads everywhere; `npm ci` (or
+//! Debian's libjs-katex) brings KaTeX's own typesetting back.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::config::{Config, KatexAssets};
+use crate::config::{Config, KatexAssets, MathConfig, MathOutput};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::output::SiteFiles;
 
@@ -23,10 +30,78 @@ const BUILT_IN: [(&str, &[u8]); 3] = [
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub(crate) struct KatexLink {
     /// The stylesheet URL: relative to the site root when self-hosted (the template prefixes
-    /// the page's root), absolute otherwise.
+    /// the page's root), absolute on the CDN, empty when formulas are MathML only and need none.
     pub href: String,
     /// Whether the stylesheet is part of the site.
     pub self_hosted: bool,
+}
+
+/// Where KaTeX's stylesheet comes from, decided before formulas are typeset, since it decides
+/// what they are typeset as.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Katex {
+    /// The local distribution in this folder, copied into the site.
+    Local(PathBuf),
+    /// The stylesheet on the CDN.
+    Cdn,
+    /// No stylesheet: formulas are MathML only.
+    MathmlOnly,
+}
+
+impl Katex {
+    /// The `[math]` settings formulas are typeset with: the site's, but MathML only when there
+    /// is no stylesheet for KaTeX's HTML.
+    pub(crate) fn math_config(&self, config: &MathConfig) -> MathConfig {
+        let mut config = config.clone();
+        if *self == Katex::MathmlOnly {
+            config.output = MathOutput::Mathml;
+        }
+        config
+    }
+
+    /// What the build's output says once about this choice, if anything.
+    pub(crate) fn notice(&self, config: &MathConfig) -> Option<String> {
+        (*self == Katex::MathmlOnly).then(|| {
+            format!(
+                "math: no local KaTeX {} was found in {}, so formulas are MathML only, which browsers typeset without a stylesheet; for KaTeX's own typesetting, run `npm ci` (or install Debian's libjs-katex) and build again, or set math.katex_assets = \"cdn\" to link its stylesheet online",
+                crate::math::katex_version(),
+                config.katex_dirs.join(", ")
+            )
+        })
+    }
+}
+
+/// Decides where KaTeX's stylesheet comes from: the warning is for a local copy of another
+/// version, which `auto` passes over.
+pub(crate) fn katex(
+    root: &Path,
+    config: &Config,
+) -> Result<(Katex, Option<Diagnostic>), Diagnostic> {
+    let at_config = || Location::file("config.toml");
+    if config.math.katex_assets == KatexAssets::Cdn {
+        return Ok((Katex::Cdn, None));
+    }
+    match (find_katex_dist(root, config), config.math.katex_assets) {
+        (Ok(Some(dist)), _) => Ok((Katex::Local(dist), None)),
+        (Ok(None), KatexAssets::SelfHost) => Err(Diagnostic::error(
+            at_config(),
+            format!(
+                "math.katex_assets is \"self-host\" but no KaTeX {} distribution was found in {:?}; run `npm install katex@{}` or install Debian's libjs-katex",
+                crate::math::katex_version(),
+                config.math.katex_dirs,
+                crate::math::katex_version()
+            ),
+        )),
+        (Err(message), KatexAssets::SelfHost) => Err(Diagnostic::error(at_config(), message)),
+        (Err(message), _) => Ok((
+            Katex::MathmlOnly,
+            Some(Diagnostic::warning(
+                at_config(),
+                format!("{message}; formulas are MathML only"),
+            )),
+        )),
+        (Ok(None), _) => Ok((Katex::MathmlOnly, None)),
+    }
 }
 
 /// The paths (relative to the site root, `/`-separated) of the files under `static/`, which
@@ -45,10 +120,12 @@ pub(crate) fn static_paths(root: &Path) -> Vec<String> {
         .collect()
 }
 
-/// Adds the static files, the highlighting stylesheet and KaTeX's files to `files`.
+/// Adds the static files, the highlighting stylesheet and KaTeX's files (as `katex` decided)
+/// to `files`; returns how pages link KaTeX's stylesheet.
 pub(crate) fn collect(
     root: &Path,
     config: &Config,
+    katex: &Katex,
     files: &mut SiteFiles,
 ) -> Result<(KatexLink, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut problems = Vec::new();
@@ -85,20 +162,25 @@ pub(crate) fn collect(
         Ok(css) => files.insert("highlight.css", css),
         Err(message) => problems.push(Diagnostic::error(Location::file("config.toml"), message)),
     }
-    let katex = match katex_assets(root, config, files) {
-        Ok((link, warning)) => {
-            warnings.extend(warning);
-            link
-        }
-        Err(d) => {
+    let link = match katex {
+        Katex::Local(dist) => copy_katex(dist, files).unwrap_or_else(|d| {
             problems.push(d);
-            cdn_link()
-        }
+            no_link()
+        }),
+        Katex::Cdn => cdn_link(),
+        Katex::MathmlOnly => no_link(),
     };
     if problems.is_empty() {
-        Ok((katex, warnings))
+        Ok((link, warnings))
     } else {
         Err(problems)
+    }
+}
+
+fn no_link() -> KatexLink {
+    KatexLink {
+        href: String::new(),
+        self_hosted: false,
     }
 }
 
@@ -138,43 +220,9 @@ pub(crate) fn find_katex_dist(root: &Path, config: &Config) -> Result<Option<Pat
     }
 }
 
-fn katex_assets(
-    root: &Path,
-    config: &Config,
-    files: &mut SiteFiles,
-) -> Result<(KatexLink, Option<Diagnostic>), Diagnostic> {
+/// Copies KaTeX's stylesheet and fonts from `dist` into the site.
+fn copy_katex(dist: &Path, files: &mut SiteFiles) -> Result<KatexLink, Diagnostic> {
     let at_config = || Location::file("config.toml");
-    let found = match config.math.katex_assets {
-        KatexAssets::Cdn => return Ok((cdn_link(), None)),
-        _ => find_katex_dist(root, config),
-    };
-    let dist = match (found, config.math.katex_assets) {
-        (Ok(Some(dist)), _) => dist,
-        (Ok(None), KatexAssets::SelfHost) => {
-            return Err(Diagnostic::error(
-                at_config(),
-                format!(
-                    "math.katex_assets is \"self-host\" but no KaTeX {} distribution was found in {:?}; run `npm install katex@{}` or install Debian's libjs-katex",
-                    crate::math::katex_version(),
-                    config.math.katex_dirs,
-                    crate::math::katex_version()
-                ),
-            ));
-        }
-        (Err(message), KatexAssets::SelfHost) => {
-            return Err(Diagnostic::error(at_config(), message));
-        }
-        (Err(message), _) => {
-            return Ok((
-                cdn_link(),
-                Some(Diagnostic::warning(
-                    at_config(),
-                    format!("{message}; linking the CDN instead"),
-                )),
-            ));
-        }
-        (Ok(None), _) => return Ok((cdn_link(), None)),
-    };
     let css = fs::read(dist.join("katex.min.css")).map_err(|e| {
         Diagnostic::error(at_config(), format!("cannot read KaTeX stylesheet: {e}"))
     })?;
@@ -194,11 +242,8 @@ fn katex_assets(
             files.insert(format!("katex/fonts/{name}"), bytes);
         }
     }
-    Ok((
-        KatexLink {
-            href: "katex/katex.min.css".into(),
-            self_hosted: true,
-        },
-        None,
-    ))
+    Ok(KatexLink {
+        href: "katex/katex.min.css".into(),
+        self_hosted: true,
+    })
 }

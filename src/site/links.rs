@@ -26,6 +26,12 @@ pub(super) fn resolver(library: &Library, root: &Path) -> LinkResolver {
     let mut resolver = LinkResolver::default();
     resolver.pages.insert(String::new());
     resolver.pages.insert("blog/".into());
+    if !library.tags.is_empty() {
+        resolver.pages.insert(super::tags::INDEX.into());
+    }
+    for tag in &library.tags {
+        resolver.pages.insert(super::tags::url(&tag.slug));
+    }
     resolver.sources.insert("_index.md".into(), String::new());
     for module in &library.modules {
         resolver.pages.insert(module.url.clone());

@@ -10,6 +10,7 @@ mod links;
 mod pages;
 mod render;
 mod search;
+mod tags;
 
 use links::{check_links, resolver};
 use pages::{PageKind, pages};
@@ -356,8 +357,21 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
             ))])
         })?;
 
-    // Math: every distinct formula, typeset once (the math stage keeps its own cache).
-    let renderer = session.math(&config.math);
+    // Math: every distinct formula, typeset once (the math stage keeps its own cache), as
+    // MathML only when there is no KaTeX stylesheet for its HTML.
+    // A misconfigured KaTeX fails the build, after every other problem is found too.
+    let katex = match assets::katex(root, &config) {
+        Ok((katex, warning)) => {
+            diagnostics.extend(warning);
+            katex
+        }
+        Err(problem) => {
+            diagnostics.push(problem);
+            assets::Katex::MathmlOnly
+        }
+    };
+    let math_config = katex.math_config(&config.math);
+    let renderer = session.math(&math_config);
     let (typeset, math_problems, math_stats) = renderer.typeset(
         rendered.iter().flat_map(|r| &r.formulas),
         &cache_dir.join("math.cache"),
@@ -438,8 +452,8 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
     }
 
     let mut files = SiteFiles::default();
-    let (katex, asset_warnings) =
-        assets::collect(root, &config, &mut files).map_err(|mut problems| {
+    let (katex_link, asset_warnings) =
+        assets::collect(root, &config, &katex, &mut files).map_err(|mut problems| {
             problems.extend(diagnostics.iter().cloned());
             Failure::new(problems)
         })?;
@@ -461,19 +475,25 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
         .enumerate()
         .map(|(index, page)| {
             let filled = fill_page(&rendered[index], page, &typeset, &highlighted, &exec);
-            let html = render_page(page, &filled, &library, &config, &templates, &katex)?;
-            Ok((page.url.clone(), html, filled.figures))
+            let html = render_page(page, &filled, &library, &config, &templates, &katex_link)?;
+            Ok(PageOutput {
+                url: page.url.clone(),
+                html,
+                figures: filled.figures,
+                warnings: filled.warnings,
+            })
         })
         .collect();
     let mut urls = Vec::new();
     for result in page_results {
         match result {
-            Ok((url, html, figures)) => {
-                files.insert(format!("{url}index.html"), html);
-                for (path, bytes) in figures {
+            Ok(page) => {
+                files.insert(format!("{}index.html", page.url), page.html);
+                for (path, bytes) in page.figures {
                     files.insert(path, bytes);
                 }
-                urls.push(url);
+                diagnostics.extend(page.warnings);
+                urls.push(page.url);
             }
             Err(d) => diagnostics.push(d),
         }
@@ -488,14 +508,23 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
             Err(message) => diagnostics.push(Diagnostic::global(message)),
         }
     }
-    match render_blog(&library, &config, &templates, &katex) {
+    match render_blog(&library, &config, &templates, &katex_link) {
         Ok(html) => {
             files.insert("blog/index.html", html);
             urls.push("blog/".into());
         }
         Err(d) => diagnostics.push(d),
     }
-    match render_404(&config, &templates, &katex, options.mode) {
+    for (url, html) in tags::render(&library, &config, &templates, &katex_link) {
+        match html {
+            Ok(html) => {
+                files.insert(format!("{url}index.html"), html);
+                urls.push(url);
+            }
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    match render_404(&config, &templates, &katex_link, options.mode) {
         Ok(html) => files.insert("404.html", html),
         Err(d) => diagnostics.push(d),
     }
@@ -526,6 +555,11 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
         },
         files,
         warnings: diagnostics,
-        notices: exec.notices.clone(),
+        notices: katex
+            .notice(&config.math)
+            .filter(|_| math_stats.formulas > 0)
+            .into_iter()
+            .chain(exec.notices.iter().cloned())
+            .collect(),
     })
 }

@@ -31,8 +31,17 @@ pub(super) fn root_path(config: &Config, mode: Mode) -> String {
     }
 }
 
-/// A rendered page: its URL, its HTML and the figure files beside it.
-pub(super) type PageOutput = (String, String, Vec<(String, Vec<u8>)>);
+/// A rendered page.
+pub(super) struct PageOutput {
+    /// Its URL.
+    pub(super) url: String,
+    /// Its HTML.
+    pub(super) html: String,
+    /// The figure files beside it.
+    pub(super) figures: Vec<(String, Vec<u8>)>,
+    /// What is amiss with its figures.
+    pub(super) warnings: Vec<Diagnostic>,
+}
 
 /// A page's body and table of contents with formulas and block outputs in place.
 pub(super) struct Filled {
@@ -41,6 +50,8 @@ pub(super) struct Filled {
     pub(super) toc: Vec<TocEntry>,
     pub(super) has_math: bool,
     pub(super) figures: Vec<(String, Vec<u8>)>,
+    /// What is amiss with the page's figures.
+    pub(super) warnings: Vec<Diagnostic>,
 }
 
 pub(super) fn fill_page(
@@ -52,6 +63,7 @@ pub(super) fn fill_page(
 ) -> Filled {
     let page_url = page.url.as_str();
     let mut figures = Vec::new();
+    let mut warnings = Vec::new();
     let mut outputs: BTreeMap<usize, String> = BTreeMap::new();
     let page_path = page.source.map(|s| s.display.as_path());
     for block in &rendered.code_blocks {
@@ -64,9 +76,10 @@ pub(super) fn fill_page(
                 .result(path, block.index)
                 .map(|result| execute::render::output_html(block, result, page_url)),
         };
-        if let Some((html, files)) = output {
-            figures.extend(files);
-            outputs.insert(block.index, html);
+        if let Some(output) = output {
+            figures.extend(output.files);
+            warnings.extend(output.warnings);
+            outputs.insert(block.index, output.html);
         }
     }
     let mut fill = |slot: Slot| match slot {
@@ -107,6 +120,7 @@ pub(super) fn fill_page(
         toc,
         has_math: !rendered.formulas.is_empty(),
         figures,
+        warnings,
     }
 }
 
@@ -145,6 +159,7 @@ pub(super) struct PostPage<'a> {
     date: String,
     date_iso: String,
     tags: &'a [String],
+    tag_links: Vec<super::tags::TagLink<'a>>,
     reading_minutes: usize,
     toc: &'a [TocEntry],
     body: &'a str,
@@ -181,6 +196,7 @@ pub(super) fn render_page(
                 date: context::human_date(post),
                 date_iso: post.date.format("%Y-%m-%d").to_string(),
                 tags: &post.tags,
+                tag_links: super::tags::of_post(library, index, &page.url),
                 reading_minutes: filled.words.div_ceil(220).max(1),
                 toc: &filled.toc,
                 body: &filled.body,
