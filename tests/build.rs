@@ -18,6 +18,8 @@ fn basic_site_pages_match_their_snapshots() {
         "intro/first-steps-questions/index.html",
         "intro/second-steps/index.html",
         "blog/index.html",
+        "tags/index.html",
+        "tags/fixture/index.html",
         "404.html",
         "atom.xml",
         "sitemap.xml",
@@ -67,6 +69,9 @@ fn the_site_has_every_page_and_asset_and_no_drafts() {
             "search.js",
             "sitemap.xml",
             "style.css",
+            "tags/fixture/index.html",
+            "tags/index.html",
+            "tags/reader-questions/index.html",
         ]
     );
     assert!(page(&report, "index.html").contains("id=\"search-input\""));
@@ -290,11 +295,9 @@ fn new_scaffolds_a_post_that_builds_as_a_draft() {
     assert!(ok, "{stderr}");
 }
 
-#[test]
-fn self_hosted_katex_is_copied_with_every_font_it_names() {
-    let site = fixture("basic");
-    // A stand-in KaTeX distribution of the renderer's version: a stylesheet naming two fonts.
-    let dist = site.path().join("vendor/katex");
+/// A stand-in KaTeX distribution of the renderer's version in `dist`: a stylesheet naming two
+/// fonts, the fonts, and a file that is not a font.
+fn stand_in_katex(dist: &std::path::Path) {
     fs::create_dir_all(dist.join("fonts")).unwrap();
     fs::write(
         dist.join("katex.min.css"),
@@ -304,6 +307,87 @@ fn self_hosted_katex_is_copied_with_every_font_it_names() {
     fs::write(dist.join("fonts/KaTeX_Main-Regular.woff2"), "font").unwrap();
     fs::write(dist.join("fonts/KaTeX_Math-Italic.woff2"), "font").unwrap();
     fs::write(dist.join("fonts/README.md"), "not a font").unwrap();
+}
+
+#[test]
+fn without_a_local_katex_formulas_are_mathml_only_and_no_stylesheet_is_linked() {
+    let site = fixture("basic");
+    let config = site.path().join("config.toml");
+    let text = fs::read_to_string(&config).unwrap().replace(
+        "katex_assets = \"cdn\"",
+        "katex_assets = \"auto\"\nkatex_dirs = [\"vendor/katex\"]",
+    );
+    fs::write(&config, text).unwrap();
+    let report = build_ok(site.path());
+    let post = page(&report, "intro/first-steps/index.html");
+    assert!(post.contains("<math"), "{post}");
+    assert!(
+        !post.contains("katex-html"),
+        "no HTML that needs KaTeX's stylesheet"
+    );
+    assert!(
+        !post.contains("katex.min.css") && !post.contains("cdn.jsdelivr"),
+        "nothing is linked: {post}"
+    );
+    assert!(report.files.paths().all(|p| !p.starts_with("katex/")));
+    assert_eq!(
+        report
+            .notices
+            .iter()
+            .filter(|n| n.contains("npm ci"))
+            .count(),
+        1,
+        "{:?}",
+        report.notices
+    );
+    // The build says it once, and how to get KaTeX's own typesetting.
+    let (ok, _, stderr) = kiln(site.path(), &["build"]);
+    assert!(ok, "{stderr}");
+    assert_eq!(
+        stderr.matches("formulas are MathML only").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(stderr.contains("run `npm ci`"), "{stderr}");
+
+    // Once KaTeX is installed, formulas are typeset as HTML again: the cache keeps the two
+    // output modes apart.
+    stand_in_katex(&site.path().join("vendor/katex"));
+    let report = build_ok(site.path());
+    let post = page(&report, "intro/first-steps/index.html");
+    assert!(post.contains("katex-html"), "{post}");
+    assert!(
+        post.contains("href=\"../../katex/katex.min.css\""),
+        "{post}"
+    );
+    assert!(report.notices.is_empty(), "{:?}", report.notices);
+
+    // A local copy of another version is passed over, with a warning, for MathML.
+    let css = site.path().join("vendor/katex/katex.min.css");
+    fs::write(
+        &css,
+        fs::read_to_string(&css)
+            .unwrap()
+            .replace("0.16.4", "0.15.0"),
+    )
+    .unwrap();
+    let report = build_ok(site.path());
+    assert!(!page(&report, "intro/first-steps/index.html").contains("katex-html"));
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.to_string().contains("another version")),
+        "{:?}",
+        report.warnings
+    );
+}
+
+#[test]
+fn self_hosted_katex_is_copied_with_every_font_it_names() {
+    let site = fixture("basic");
+    let dist = site.path().join("vendor/katex");
+    stand_in_katex(&dist);
     let config = site.path().join("config.toml");
     let text = fs::read_to_string(&config).unwrap().replace(
         "katex_assets = \"cdn\"",
@@ -408,4 +492,105 @@ fn a_site_can_override_the_feed_and_sitemap_templates() {
     let report = build_ok(site.path());
     assert_eq!(page(&report, "atom.xml"), "Fixture Course: 3 posts\n");
     assert!(page(&report, "sitemap.xml").starts_with("https://fixture.example/\n"));
+}
+
+#[test]
+fn every_tag_has_a_page_listing_its_posts_in_series_order() {
+    let site = fixture("basic");
+    let report = build_ok(site.path());
+    // "fixture" and "Fixture" are one tag, named as the first post in series order spells it.
+    let index = page(&report, "tags/index.html");
+    assert!(
+        index.contains("<a class=\"tag\" href=\"fixture/\">fixture</a> <span class=\"tag-count\">2 posts</span>"),
+        "{index}"
+    );
+    assert!(
+        index.contains("href=\"reader-questions/\">Reader Questions</a>"),
+        "{index}"
+    );
+    let tag = page(&report, "tags/fixture/index.html");
+    let (lesson, companion) = (
+        tag.find("href=\"../../intro/first-steps/\"")
+            .expect("the lesson"),
+        tag.find("href=\"../../intro/first-steps-questions/\"")
+            .expect("its companion"),
+    );
+    assert!(lesson < companion, "in series order: {tag}");
+    assert!(
+        tag.contains("Math, code, tables and links, all in one page."),
+        "{tag}"
+    );
+    // A post links its tags in its header, in the order its front matter lists them.
+    let companion = page(&report, "intro/first-steps-questions/index.html");
+    assert!(
+        companion.contains("<ul class=\"post-tags\" aria-label=\"Tags\"><li><a class=\"tag\" href=\"../../tags/fixture/\">fixture</a></li><li><a class=\"tag\" href=\"../../tags/reader-questions/\">Reader Questions</a></li></ul>"),
+        "{companion}"
+    );
+    assert!(!page(&report, "intro/second-steps/index.html").contains("post-tags"));
+    // Content links to tag pages resolve, written from the site root or relative to the page.
+    assert!(
+        companion.contains("href=\"../../tags/reader-questions/\">every reader question</a>"),
+        "{companion}"
+    );
+    assert!(
+        companion.contains("href=\"../../tags/\">all the tags</a>"),
+        "{companion}"
+    );
+    let sitemap = page(&report, "sitemap.xml");
+    for url in ["tags/", "tags/fixture/", "tags/reader-questions/"] {
+        assert!(
+            sitemap.contains(&format!("<loc>https://fixture.example/{url}</loc>")),
+            "{sitemap}"
+        );
+    }
+    // A draft's tags appear only when drafts are published.
+    assert!(report.files.get("tags/draft-only/index.html").is_none());
+    let mut options = options(site.path(), kiln::site::Mode::Build);
+    options.drafts = kiln::content::Drafts::Include;
+    let drafts = kiln::site::build(&options, &mut kiln::site::Session::new()).unwrap();
+    assert!(page(&drafts, "tags/fixture/index.html").contains("intro/draft/"));
+    assert!(drafts.files.get("tags/draft-only/index.html").is_some());
+}
+
+#[test]
+fn a_link_to_a_tag_no_post_carries_is_broken() {
+    let site = fixture("basic");
+    let post = site.path().join("content/intro/02-second-steps.md");
+    let text = fs::read_to_string(&post).unwrap();
+    fs::write(
+        &post,
+        text.replace("Short.", "See [nothing](/tags/nothing/)."),
+    )
+    .unwrap();
+    let errors = build_err(site.path());
+    assert!(
+        errors.contains("content/intro/02-second-steps.md:28:")
+            && errors.contains("broken link: \"/tags/nothing/\""),
+        "{errors}"
+    );
+}
+
+#[test]
+fn a_site_can_override_the_tag_templates() {
+    let site = fixture("basic");
+    fs::create_dir_all(site.path().join("templates")).unwrap();
+    fs::write(
+        site.path().join("templates/tag.html"),
+        "{{ tag.name }}:{% for post in tag.posts %} {{ post.part }} {{ post.title }} ({{ post.href }}){% endfor %}",
+    )
+    .unwrap();
+    fs::write(
+        site.path().join("templates/tags.html"),
+        "{% for tag in tags %}{{ tag.slug }}={{ tag.count }} {% endfor %}",
+    )
+    .unwrap();
+    let report = build_ok(site.path());
+    assert_eq!(
+        page(&report, "tags/fixture/index.html"),
+        "fixture: 1.1 First Steps &amp; &lt;Escapes&gt; (../../intro/first-steps/) 1.1 Questions on the First Steps (../../intro/first-steps-questions/)"
+    );
+    assert_eq!(
+        page(&report, "tags/index.html"),
+        "fixture=2 reader-questions=1 "
+    );
 }

@@ -101,9 +101,19 @@ fn every_kind_of_block_shows_what_it_should() {
     assert_eq!(figures.len(), 1, "{figures:?}");
     assert!(figures[0].starts_with("m/modes/shapes-") && figures[0].ends_with(".svg"));
     let svg = String::from_utf8(report.files.get(figures[0]).unwrap().to_vec()).unwrap();
-    assert!(svg.contains("steelblue"));
-    let name = figures[0].rsplit('/').next().unwrap();
-    assert!(blocks[7].contains(&format!("<img src=\"{name}\"")));
+    assert!(
+        svg.starts_with("<svg xmlns"),
+        "the file is what the program wrote: {svg}"
+    );
+    // The page draws the figure itself, named by its caption.
+    assert!(
+        blocks[7].contains(
+            "<figure class=\"plot\"><svg width=\"120\" height=\"60\" viewBox=\"0 0 120 60\" role=\"img\" aria-label=\"A square and a circle\">\n<rect width=\"50\" height=\"50\" fill=\"steelblue\"/>"
+        ),
+        "{}",
+        blocks[7]
+    );
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
 
     // 12 blocks, 11 compiled (ignore is not); the runnable ones share one page binary, the
     // compile_fail block has its own.
@@ -474,4 +484,47 @@ fn a_sweep_runs_the_block_once_per_value_and_shows_them_all() {
     let again = build_ok(site.path());
     assert_eq!(again.stats.exec.ran, 0);
     assert_eq!(again.stats.exec.cached, again.stats.exec.blocks);
+}
+
+#[test]
+fn a_figure_without_alt_text_is_a_warning_at_its_block() {
+    let site = fixture("exec");
+    let post = site.path().join("content/m/01-modes.md");
+    let text = fs::read_to_string(&post).unwrap();
+    fs::write(
+        &post,
+        text.replace(",caption=\"A square and a circle\"", ""),
+    )
+    .unwrap();
+    let report = build_ok(site.path());
+    let warnings: Vec<String> = report.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [
+            "content/m/01-modes.md:70:1: warning: figure 1 (shapes.svg) has no alt text: give the block a caption=\"...\" or alt=\"...\" for it (one per figure, in the order the program writes them)"
+        ]
+    );
+    let (ok, _, stderr) = kiln(site.path(), &["check", "--deny-warnings"]);
+    assert!(!ok, "check --deny-warnings fails on it");
+    assert!(
+        stderr
+            .contains("content/m/01-modes.md:70:1: warning: figure 1 (shapes.svg) has no alt text"),
+        "{stderr}"
+    );
+
+    // An alt text alone names the figure, and no caption is shown.
+    fs::write(
+        &post,
+        text.replace("caption=\"A square and a circle\"", "alt=\"Two shapes\""),
+    )
+    .unwrap();
+    let report = build_ok(site.path());
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    let html = page(&report, "m/modes/index.html");
+    assert!(html.contains("aria-label=\"Two shapes\""), "{html}");
+    assert!(!html.contains("<figcaption>"), "{html}");
+    assert_eq!(
+        report.stats.exec.ran, 0,
+        "alt text and captions never run code again"
+    );
 }

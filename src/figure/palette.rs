@@ -12,9 +12,12 @@
 //!   names, its `Palette99`, and the category-10 palette that matplotlib and this course use)
 //!   become one of eleven hues, `var(--figure-blue)` and so on, tuned to read on both
 //!   backgrounds: two blues from different palettes in one figure become the same blue;
-//! - any other colour is kept as drawn in the light scheme and, in the dark one, replaced by
-//!   the colour of the same hue whose Oklab lightness sits between the dark background and
-//!   ink where the colour sat between white and black (`--figure-as-drawn` switches them).
+//! - any other colour is kept as drawn in the light scheme and, in the dark one, replaced by a
+//!   colour of the same hue (`--figure-as-drawn` switches them): a pale one, a tint that shades
+//!   an area, takes the Oklab lightness that puts it between the dark background and ink where
+//!   it sat between white and black, so a light shade becomes a dark one under light points; a
+//!   vivid one, a series or a highlight, keeps its lightness, raised where it would not read on
+//!   the dark background.
 //!
 //! Every value carries the colour as drawn as its fallback, so a site whose stylesheet defines
 //! none of these properties shows its figures as the program drew them.
@@ -120,16 +123,27 @@ pub(crate) fn themed(rgb: [u8; 3]) -> String {
     }
 }
 
-/// The colour that stands for `rgb` in the dark scheme: its hue, at the lightness that puts it
-/// between the dark background and ink where `rgb` sits between white and black.
+/// Oklab chroma below which a colour counts as pale: the light shades of plotted areas (the
+/// XOR figure's are 0.03 and 0.05) are below it, series colours well above (0.1 to 0.3).
+const PALE: f64 = 0.08;
+
+/// The least Oklab lightness a vivid colour keeps in the dark scheme, about that of the
+/// palette's dark hues.
+const VIVID_MIN_L: f64 = 0.7;
+
+/// The colour that stands for `rgb` in the dark scheme, of its hue: a pale colour at the
+/// lightness that puts it between the dark background and ink where `rgb` sits between white
+/// and black; a vivid one at its own lightness, or at least [`VIVID_MIN_L`].
 fn dark_variant(rgb: [u8; 3]) -> [u8; 3] {
     let lab = oklab::from_srgb(rgb);
-    let bg = oklab::from_srgb(DARK_BG).l;
-    let fg = oklab::from_srgb(DARK_FG).l;
-    oklab::to_srgb(Lab {
-        l: bg + (1.0 - lab.l) * (fg - bg),
-        ..lab
-    })
+    let l = if lab.a.hypot(lab.b) < PALE {
+        let bg = oklab::from_srgb(DARK_BG).l;
+        let fg = oklab::from_srgb(DARK_FG).l;
+        bg + (1.0 - lab.l) * (fg - bg)
+    } else {
+        lab.l.max(VIVID_MIN_L)
+    };
+    oklab::to_srgb(Lab { l, ..lab })
 }
 
 fn hex([r, g, b]: [u8; 3]) -> String {
@@ -204,9 +218,17 @@ mod tests {
             dark.a > 0.0 && (dark.b / dark.a - light.b / light.a).abs() < 0.2,
             "still red"
         );
-        // A dark colour becomes a light one.
-        let navy = themed([0, 0, 128]);
-        let navy = parse(navy.rsplit(',').next().unwrap().trim_end_matches(')')).unwrap();
-        assert!(oklab::from_srgb(navy).l > 0.6, "{navy:?}");
+        let dark_of = |rgb: [u8; 3]| {
+            let value = themed(rgb);
+            parse(value.rsplit(',').next().unwrap().trim_end_matches(')')).unwrap()
+        };
+        // A vivid highlight stays light (lesson 3.9's orange for hidden pixels)...
+        assert_eq!(dark_of([0xff, 0xb0, 0x60]), [0xff, 0xb0, 0x60]);
+        // ...and a dark vivid colour becomes light enough to read.
+        let navy = oklab::from_srgb(dark_of([0, 0, 128]));
+        assert!(
+            (navy.l - VIVID_MIN_L).abs() < 0.01 && navy.b < -0.1,
+            "{navy:?}"
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! Lesson SVG rebuilt for a page: parsed as XML and written again with only drawing elements
 //! and their geometry and presentation attributes, `fill` and `stroke` colours themed
-//! ([`super::palette`]), and the figure's alt text as its accessible name.
+//! ([`super::palette`]) in `style` declarations (CSS defines how `var()` works there, which it
+//! does not for presentation attributes), and the figure's alt text as its accessible name.
 //!
 //! What is kept is an allow-list, so what SVG can do beyond drawing never reaches the page:
 //! scripts, `foreignObject`, `style` elements (whose rules would apply to the whole page),
@@ -73,14 +74,22 @@ const ATTRIBUTES: [&str; 37] = [
 const ROOT_ATTRIBUTES: [&str; 2] = ["viewBox", "preserveAspectRatio"];
 
 /// `svg` rebuilt as markup to place in a page, named `label` for assistive technology.
+///
+/// Each distinct colour becomes a custom property of the root, `--c0`, `--c1`, ..., whose value
+/// is the themed colour; elements refer to it (`style="fill:var(--c0)"`). A figure of
+/// thousands of cells in two colours spells each colour once, so the markup stays about the
+/// size of the file, and the properties, set on the root, reach nothing outside the figure.
 pub(crate) fn inline(svg: &str, label: &str) -> Result<String, String> {
     let mut reader = Reader::from_str(svg);
-    let mut out = String::with_capacity(svg.len());
+    let mut out = String::with_capacity(svg.len() + 512);
     // The elements kept and still open, innermost last.
     let mut open: Vec<&'static str> = Vec::new();
     // How deep inside a dropped element the reader is.
     let mut dropped = 0usize;
     let mut done = false;
+    let mut colours: Vec<[u8; 3]> = Vec::new();
+    // Where the root's style goes, once every colour is known, and its own declarations.
+    let mut root_style: Option<(usize, Vec<String>)> = None;
     loop {
         let event = reader.read_event().map_err(|e| {
             format!(
@@ -95,20 +104,28 @@ pub(crate) fn inline(svg: &str, label: &str) -> Result<String, String> {
             Event::Start(_) | Event::Empty(_) if done => {
                 return Err("content after the root <svg> element".into());
             }
-            Event::Start(element) => match start(&element, open.is_empty(), label, &mut out)? {
-                Some(name) => {
+            Event::Start(ref element) | Event::Empty(ref element) => {
+                let root = open.is_empty();
+                let Some((name, style)) = start(element, root, label, &mut colours, &mut out)?
+                else {
+                    if matches!(event, Event::Start(_)) {
+                        dropped = 1;
+                    }
+                    continue;
+                };
+                if root {
+                    root_style = Some((out.len(), style));
+                } else if !style.is_empty() {
+                    push_attribute(&mut out, "style", &style.join(";"));
+                }
+                if matches!(event, Event::Start(_)) {
                     open.push(name);
                     out.push('>');
-                    line_break(&open, &mut out);
-                }
-                None => dropped = 1,
-            },
-            Event::Empty(element) => {
-                if start(&element, open.is_empty(), label, &mut out)?.is_some() {
+                } else {
                     out.push_str("/>");
-                    line_break(&open, &mut out);
-                    done = open.is_empty();
+                    done = root;
                 }
+                line_break(&open, &mut out);
             }
             Event::End(_) if dropped > 0 => dropped -= 1,
             Event::End(_) => {
@@ -139,8 +156,19 @@ pub(crate) fn inline(svg: &str, label: &str) -> Result<String, String> {
             Event::Eof => break,
         }
     }
-    if !done {
+    let Some((at, own)) = root_style.filter(|_| done) else {
         return Err("no complete <svg> element".into());
+    };
+    let mut declarations: Vec<String> = colours
+        .iter()
+        .enumerate()
+        .map(|(i, rgb)| format!("--c{i}:{}", palette::themed(*rgb)))
+        .collect();
+    declarations.extend(own);
+    if !declarations.is_empty() {
+        let mut style = String::new();
+        push_attribute(&mut style, "style", &declarations.join(";"));
+        out.insert_str(at, &style);
     }
     Ok(out)
 }
@@ -153,14 +181,16 @@ fn line_break(open: &[&str], out: &mut String) {
     }
 }
 
-/// Writes the start tag of `element` without its closing `>`, when it is kept; returns its
-/// name, or `None` for an element dropped with its content.
+/// Writes the start tag of `element` without its style and closing `>`, when it is kept;
+/// returns its name and its style declarations (its colours, as references to `colours`), or
+/// `None` for an element dropped with its content.
 fn start(
     element: &BytesStart,
     root: bool,
     label: &str,
+    colours: &mut Vec<[u8; 3]>,
     out: &mut String,
-) -> Result<Option<&'static str>, String> {
+) -> Result<Option<(&'static str, Vec<String>)>, String> {
     let written = element.name();
     let written: &str = written.as_ref();
     if root && written != "svg" {
@@ -190,12 +220,18 @@ fn start(
         if !allowed || value.contains("url(") || (key == "opacity" && value == "1") {
             continue;
         }
+        if let ("fill" | "stroke", Some(rgb)) = (key, palette::parse(value)) {
+            let index = match colours.iter().position(|c| *c == rgb) {
+                Some(index) => index,
+                None => {
+                    colours.push(rgb);
+                    colours.len() - 1
+                }
+            };
+            style.push(format!("{key}:var(--c{index})"));
+            continue;
+        }
         match key {
-            "fill" | "stroke" if palette::parse(value).is_some() => {
-                let rgb = palette::parse(value).expect("just parsed");
-                style.push(format!("{key}:{}", palette::themed(rgb)));
-                continue;
-            }
             "width" if root => width = Some(value.to_string()),
             "height" if root => height = Some(value.to_string()),
             "viewBox" => view_box = true,
@@ -212,10 +248,7 @@ fn start(
         push_attribute(out, "role", "img");
         push_attribute(out, "aria-label", label);
     }
-    if !style.is_empty() {
-        push_attribute(out, "style", &style.join(";"));
-    }
-    Ok(Some(name))
+    Ok(Some((name, style)))
 }
 
 fn push_attribute(out: &mut String, key: &str, value: &str) {

@@ -13,6 +13,23 @@ fn tags(markup: &str) -> usize {
     markup.matches('<').count()
 }
 
+/// `markup` with every `var(--cN)` replaced by what the root defines `--cN` as.
+fn resolved(markup: &str) -> String {
+    let root = &markup[..markup.find('>').unwrap()];
+    let style = root
+        .split(" style=\"")
+        .nth(1)
+        .map_or("", |s| s.trim_end_matches('"'));
+    let mut out = markup.replacen(&format!(" style=\"{style}\""), "", 1);
+    // Longest names first, so --c1 does not replace the start of --c10.
+    let mut names: Vec<(&str, &str)> = style.split(';').filter_map(|d| d.split_once(':')).collect();
+    names.sort_by_key(|(name, _)| std::cmp::Reverse(name.len()));
+    for (name, value) in names {
+        out = out.replace(&format!("var({name})"), value);
+    }
+    out
+}
+
 #[test]
 fn plotters_output_keeps_every_element_and_loses_every_fixed_colour() {
     let out = rebuilt(PLOTTERS);
@@ -26,17 +43,19 @@ fn plotters_output_keeps_every_element_and_loses_every_fixed_colour() {
     }
     assert!(
         out.starts_with(
-            "<svg width=\"320\" height=\"200\" viewBox=\"0 0 320 200\" role=\"img\" aria-label=\"A figure\">\n"
+            "<svg width=\"320\" height=\"200\" viewBox=\"0 0 320 200\" role=\"img\" aria-label=\"A figure\" style=\"--c0:var(--figure-bg,#FFFFFF);--c1:var(--figure-fg,#000000);"
         ),
-        "{out}"
+        "each colour is spelled once, on the root: {out}"
     );
+    assert_eq!(out.matches("--figure-").count(), 8, "{out}");
     // The background, the ink of text and axes, plotters' mesh (black at opacity 0.2), a
-    // light full_palette grid, series colours and a grey series.
+    // light full_palette grid, series colours, a grey series and the legend's background.
+    let out = resolved(&out);
     for expected in [
         "<rect x=\"0\" y=\"0\" width=\"320\" height=\"200\" stroke=\"none\" style=\"fill:var(--figure-bg,#FFFFFF)\"/>",
         "style=\"fill:var(--figure-fg,#000000)\">\nLoss &amp; accuracy\n</text>",
-        "<line opacity=\"0.2\" stroke-width=\"1\"",
-        "style=\"stroke:color-mix(in srgb,var(--figure-fg,#000000) 12.2%,var(--figure-bg,#FFFFFF))\"",
+        "<line opacity=\"0.2\" stroke-width=\"1\" x1=\"40\" y1=\"167\" x2=\"40\" y2=\"30\" style=\"stroke:var(--figure-fg,#000000)\"/>",
+        "<line stroke-width=\"1\" x1=\"53\" y1=\"167\" x2=\"53\" y2=\"30\" style=\"stroke:color-mix(in srgb,var(--figure-fg,#000000) 12.2%,var(--figure-bg,#FFFFFF))\"/>",
         "points=\"223,91 239,91\" style=\"stroke:var(--figure-blue,#1F77B4)\"",
         "points=\"223,106 239,106\" style=\"stroke:var(--figure-red,#FF0000)\"",
         "stroke=\"none\" stroke-width=\"1\" style=\"fill:color-mix(in srgb,var(--figure-fg,#000000) 66.7%,var(--figure-bg,#FFFFFF))\"",
@@ -47,6 +66,17 @@ fn plotters_output_keeps_every_element_and_loses_every_fixed_colour() {
     assert!(
         !out.contains("opacity=\"1\""),
         "the default opacity is left out"
+    );
+}
+
+#[test]
+fn an_element_with_two_colours_and_a_root_with_its_own_keep_them_all() {
+    let out = rebuilt(
+        "<svg width=\"2\" height=\"2\" fill=\"#000000\"><circle r=\"1\" fill=\"#FF7F0E\" stroke=\"#000\"/></svg>",
+    );
+    assert_eq!(
+        out,
+        "<svg width=\"2\" height=\"2\" viewBox=\"0 0 2 2\" role=\"img\" aria-label=\"A figure\" style=\"--c0:var(--figure-fg,#000000);--c1:var(--figure-orange,#FF7F0E);fill:var(--c0)\">\n<circle r=\"1\" style=\"fill:var(--c1);stroke:var(--c0)\"/>\n</svg>\n"
     );
 }
 
