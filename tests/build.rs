@@ -233,7 +233,7 @@ fn check_writes_nothing_and_reports_success() {
     let before = snapshot_tree(site.path());
     let (ok, _, stderr) = kiln(site.path(), &["check"]);
     assert!(ok, "{stderr}");
-    assert!(stderr.contains("checked: 6 pages"), "{stderr}");
+    assert!(stderr.contains("checked: 9 pages"), "{stderr}");
     assert!(!site.path().join("public").exists());
     let after: Vec<_> = snapshot_tree(site.path())
         .into_iter()
