@@ -501,14 +501,14 @@ fn a_figure_without_alt_text_is_a_warning_at_its_block() {
     assert_eq!(
         warnings,
         [
-            "content/m/01-modes.md:70:1: warning: figure 1 (shapes.svg) has no alt text: give the block a caption=\"...\" or alt=\"...\" for it (one per figure, in the order the program writes them)"
+            "content/m/01-modes.md:71:1: warning: figure 1 (shapes.svg) has no alt text: give the block a caption=\"...\" or alt=\"...\" for it (one per figure, in the order the program writes them)"
         ]
     );
     let (ok, _, stderr) = kiln(site.path(), &["check", "--deny-warnings"]);
     assert!(!ok, "check --deny-warnings fails on it");
     assert!(
         stderr
-            .contains("content/m/01-modes.md:70:1: warning: figure 1 (shapes.svg) has no alt text"),
+            .contains("content/m/01-modes.md:71:1: warning: figure 1 (shapes.svg) has no alt text"),
         "{stderr}"
     );
 

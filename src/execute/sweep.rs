@@ -54,11 +54,7 @@ pub(crate) fn variants(block: &CodeBlock) -> Result<Vec<CodeBlock>, Diagnostic> 
 /// The results of a swept block's runs as HTML: a choice of values (radio buttons, so it works
 /// without scripts and with the keyboard) over one panel per run, the run of the value the
 /// block itself declares chosen first; and every run's figure files.
-pub(crate) fn runs_html(
-    block: &CodeBlock,
-    runs: &[&Shown],
-    page_url: &str,
-) -> BlockOutput {
+pub(crate) fn runs_html(block: &CodeBlock, runs: &[&Shown], page_url: &str) -> BlockOutput {
     let Some(sweep) = &block.attrs.sweep else {
         return BlockOutput::default();
     };
