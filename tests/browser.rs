@@ -1,8 +1,9 @@
 //! Real-browser tests of what runs in the page: the system's Chromium, driven over the DevTools
 //! protocol, opens a fixture site that `kiln serve` serves, and checks that a copy button puts
 //! the whole program on the clipboard (by mouse and by keyboard), that a folded region opens
-//! on a click, that the search box finds a lesson by a name in its code, and that the page
-//! reloads itself after an edit. Without Chromium these tests fail and say how to install it;
+//! on a click, that the search box finds a lesson by a name in its code, that choosing
+//! another run of a sweep shows its output and figure, and that the page reloads itself after
+//! an edit. Without Chromium these tests fail and say how to install it;
 //! `KILN_BROWSER_TESTS=skip` skips them.
 
 mod common;
@@ -374,5 +375,44 @@ fn search_finds_a_lesson_by_a_name_in_its_code() {
         &tab,
         "document.getElementById('search-results').hidden && document.getElementById('search-input').value === ''",
         10,
+    );
+}
+
+#[test]
+fn choosing_another_run_of_a_sweep_shows_its_output_and_figure() {
+    let Some(chromium) = Chromium::start() else {
+        return;
+    };
+    let site = fixture("exec-sweep");
+    let server = Server::start(site.path());
+    let tab = chromium.open(&format!("{}m/sweep/", server.url));
+    tab.wait_for_element(".sweep").unwrap();
+    // Only the chosen run is on screen: its printed line and its figure.
+    let shown = "(() => { const runs = [...document.querySelectorAll('.sweep-run')].filter((run) => run.offsetParent !== null); return runs.length === 1 ? runs[0].dataset.value + '|' + runs[0].innerText.trim() + '|' + (runs[0].querySelector('figure') ? runs[0].querySelector('figure').innerHTML : '') : 'runs shown: ' + runs.length; })()";
+    let first = eval(&tab, shown);
+    let first = first.as_str().unwrap();
+    assert!(
+        first.starts_with("10|") && first.contains("10 steps add up to 55"),
+        "{first}"
+    );
+    assert!(first.contains("<title>10</title>"), "{first}");
+
+    tab.find_element("label[for=\"sweep-0-2\"]")
+        .unwrap()
+        .click()
+        .unwrap();
+    wait_for(&tab, "document.getElementById('sweep-0-2').checked", 10);
+    let other = eval(&tab, shown);
+    let other = other.as_str().unwrap();
+    assert!(
+        other.starts_with("100|") && other.contains("100 steps add up to 5050"),
+        "{other}"
+    );
+    assert!(other.contains("<title>100</title>"), "{other}");
+    // The code on the page is the block as written, whichever run is shown.
+    let code = eval(&tab, "document.querySelector('.code-block pre').innerText");
+    assert!(
+        code.as_str().unwrap().contains("const STEPS: u32 = 10;"),
+        "{code}"
     );
 }
