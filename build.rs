@@ -1,5 +1,6 @@
 //! Build script: records the exact versions of the syntax-highlighting crates from Cargo.lock,
-//! so that highlighted code cached by one version is not reused by another.
+//! so that highlighted code cached by one version is not reused by another, and the target
+//! kiln is built for, which rustdoc's `ignore-<target>` fence attributes are matched against.
 
 fn main() {
     println!("cargo::rerun-if-changed=Cargo.lock");
@@ -16,6 +17,10 @@ fn main() {
         }
     }
     versions.sort();
+    println!(
+        "cargo::rustc-env=KILN_TARGET={}",
+        std::env::var("TARGET").unwrap_or_default()
+    );
     println!(
         "cargo::rustc-env=KILN_GRAMMAR_VERSIONS={}",
         versions.join(", ")

@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::{Diagnostic, LineIndex, Location};
+use crate::edition::Edition;
 use crate::toml_span::{self, Step};
 
 /// The whole `config.toml`.
@@ -180,6 +181,8 @@ pub struct ExecuteConfig {
     pub enabled: bool,
     /// Dependencies of the lesson programs, written as in a `Cargo.toml`.
     pub dependencies: toml::Table,
+    /// The edition blocks are compiled with unless their fence names another (`edition2021`).
+    pub edition: Edition,
     /// The lock file pinning the dependencies' versions, relative to the site root.
     pub lockfile: String,
     /// Cargo target directory for the lesson programs, relative to the site root. When unset,
@@ -227,6 +230,7 @@ impl Default for ExecuteConfig {
         Self {
             enabled: true,
             dependencies: toml::Table::new(),
+            edition: Edition::E2024,
             lockfile: "lessons.lock".into(),
             target_dir: None,
             timeout: 60.0,
@@ -520,5 +524,16 @@ mod tests {
         )
         .unwrap();
         assert!(config.execute.dependencies.contains_key("burn"));
+    }
+
+    #[test]
+    fn the_edition_is_a_year_cargo_knows() {
+        assert_eq!(parse("").unwrap().execute.edition, Edition::E2024);
+        let config = parse("[execute]\nedition = \"2018\"\n").unwrap();
+        assert_eq!(config.execute.edition, Edition::E2018);
+        let error = parse("title = \"T\"\n[execute]\nedition = \"2019\"\n").unwrap_err();
+        let text = error.to_string();
+        assert!(text.starts_with("config.toml:3:11: error:"), "{text}");
+        assert!(text.contains("2021"), "{text}");
     }
 }

@@ -1,7 +1,7 @@
-//! Compiling what a pass needs: a merged program per page (every block of the page, so an edit
-//! recompiles one module), a program per `compile_fail` block, and a program per block of a
-//! page whose merged build failed, so the failing blocks name themselves; compile errors mapped
-//! to the blocks' Markdown lines.
+//! Compiling what a pass needs: a merged program per page and edition (every block of the page
+//! compiled with that edition, so an edit recompiles one module), a program per `compile_fail`
+//! or `standalone_crate` block, and a program per block of a page whose merged build failed, so
+//! the failing blocks name themselves; compile errors mapped to the blocks' Markdown lines.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -12,6 +12,7 @@ use super::progress::Reporter;
 use super::project::{self, CompilerMessage, Project, bin_name};
 use super::{BlockFailure, Executed, Request, panic};
 use crate::diagnostics::{Diagnostic, Location};
+use crate::edition::Edition;
 use crate::markdown::code::CodeBlock;
 use crate::markdown::fence::RunMode;
 
@@ -40,13 +41,27 @@ pub(super) struct Binary<'a> {
     pub(super) blocks: Vec<Pending<'a>>,
     /// Whether the blocks are selected by argument (a merged page binary).
     pub(super) merged: bool,
+    /// The edition its blocks are compiled with.
+    pub(super) edition: Edition,
     /// The executable cargo reported, once built.
     pub(super) executable: PathBuf,
 }
 
-/// Compiles what `pending` needs: a merged binary per page for the blocks that run or only
-/// compile, a binary per `compile_fail` block, and a binary per block of any page whose merged
-/// build failed. Returns the binaries that built and can run, and the `compile_fail` blocks
+/// Whether a block is built as a program of its own, never merged with its page's others:
+/// one that must fail to compile (its errors must be its own) or asks to be
+/// (`standalone_crate`).
+fn alone(block: &CodeBlock) -> bool {
+    block.attrs.mode == RunMode::CompileFail || block.attrs.standalone
+}
+
+/// The edition a block is compiled with on a site whose default is `site`.
+pub(super) fn edition_of(block: &CodeBlock, site: Edition) -> Edition {
+    block.attrs.edition.unwrap_or(site)
+}
+
+/// Compiles what `pending` needs: a merged binary per page and edition for the blocks that run
+/// or only compile, a binary per `compile_fail` or `standalone_crate` block, and a binary per
+/// block of any page whose merged build failed. Returns the binaries that built and can run, and the `compile_fail` blocks
 /// that failed as they should, with their results.
 pub(super) fn compile<'a>(
     request: &Request<'a>,
@@ -57,21 +72,26 @@ pub(super) fn compile<'a>(
 ) -> (Vec<Binary<'a>>, Vec<(Pending<'a>, BlockResult)>) {
     let mut refused = Vec::new();
     let mut first: Vec<Binary> = Vec::new();
-    let mut by_page: std::collections::BTreeMap<usize, Vec<Pending>> = Default::default();
+    let site_edition = request.config.edition;
+    let mut by_page: std::collections::BTreeMap<(usize, Edition), Vec<Pending>> =
+        Default::default();
     for item in pending {
-        if item.block.attrs.mode == RunMode::CompileFail {
+        if alone(item.block) {
             first.push(single(project, request, item));
         } else {
-            by_page.entry(item.page).or_default().push(item.clone());
+            by_page
+                .entry((item.page, edition_of(item.block, site_edition)))
+                .or_default()
+                .push(item.clone());
         }
     }
-    // A page's program holds all its blocks, not only the ones that changed: its source then
-    // changes by one module per edit, and incremental compilation reuses the rest.
-    for (page, items) in by_page {
+    // A page's program holds all its blocks of one edition, not only the ones that changed: its
+    // source then changes by one module per edit, and incremental compilation reuses the rest.
+    for ((page, edition), items) in by_page {
         let all: Vec<Pending> = request.pages[page]
             .blocks
             .iter()
-            .filter(|b| b.attrs.compiles() && b.attrs.mode != RunMode::CompileFail)
+            .filter(|b| b.attrs.compiles() && !alone(b) && edition_of(b, site_edition) == edition)
             .map(|block| {
                 items
                     .iter()
@@ -86,11 +106,17 @@ pub(super) fn compile<'a>(
             })
             .collect();
         let blocks: Vec<&CodeBlock> = all.iter().map(|i| i.block).collect();
+        let suffix = if edition == site_edition {
+            String::new()
+        } else {
+            format!("_e{edition}")
+        };
         first.push(Binary {
-            name: bin_name(&project.prefix, &request.pages[page].path, ""),
+            name: bin_name(&project.prefix, &request.pages[page].path, &suffix),
             program: program::merged(&blocks),
             blocks: all,
             merged: true,
+            edition,
             executable: PathBuf::new(),
         });
     }
@@ -119,6 +145,13 @@ pub(super) fn compile<'a>(
                     .get(&binary.name)
                     .cloned()
                     .unwrap_or_default();
+                if let Some(failure) = missing_codes(item.block, &messages) {
+                    outcome.stats.failed += 1;
+                    let note = compiler_text(&messages, &binary);
+                    outcome.fail(item.block.fence.clone(), failure, Some(note));
+                    reporter.advance();
+                    continue;
+                }
                 let compiler = compiler_text(&messages, &binary);
                 let result = BlockResult {
                     kind: ResultKind::FailedToCompile,
@@ -141,6 +174,16 @@ pub(super) fn compile<'a>(
                 .unwrap_or_default();
             attach_warnings(&mut binary, &messages);
             ready.push(binary);
+        } else if !binary.merged {
+            // A block built alone already names itself.
+            outcome.stats.failed += 1;
+            let messages = built
+                .messages
+                .get(&binary.name)
+                .cloned()
+                .unwrap_or_default();
+            report_compile_errors(&binary, &messages, outcome);
+            reporter.advance();
         } else {
             // Build each block this pass needs alone, so that the failing ones name
             // themselves; the page's cached blocks keep their results.
@@ -184,6 +227,26 @@ pub(super) fn compile<'a>(
     (ready, refused)
 }
 
+/// For a `compile_fail` block that names error codes (`compile_fail,E0382`), the failure when
+/// the compiler's errors lack one of them.
+fn missing_codes(block: &CodeBlock, messages: &[CompilerMessage]) -> Option<BlockFailure> {
+    let mut found: Vec<String> = messages
+        .iter()
+        .filter(|m| m.level == "error")
+        .filter_map(|m| m.code.clone())
+        .collect();
+    found.sort();
+    found.dedup();
+    let missing: Vec<String> = block
+        .attrs
+        .error_codes
+        .iter()
+        .filter(|code| !found.contains(code))
+        .cloned()
+        .collect();
+    (!missing.is_empty()).then_some(BlockFailure::MissingErrorCodes { missing, found })
+}
+
 fn single<'a>(project: &Project, request: &Request, item: &Pending<'a>) -> Binary<'a> {
     Binary {
         name: bin_name(
@@ -197,11 +260,14 @@ fn single<'a>(project: &Project, request: &Request, item: &Pending<'a>) -> Binar
         program: program::standalone(item.block),
         blocks: vec![item.clone()],
         merged: false,
+        edition: edition_of(item.block, request.config.edition),
         executable: PathBuf::new(),
     }
 }
 
-/// Writes the binaries' sources and builds them; `None` when cargo itself failed.
+/// Writes the binaries' sources and builds them, each in the package of its edition (the site's
+/// first, so that a lock file it updates is the one the others get); `None` when cargo itself
+/// failed.
 fn build(
     request: &Request,
     project: &Project,
@@ -216,6 +282,33 @@ fn build(
         ));
         return None;
     }
+    reporter.step(&format!(
+        "compiling {} lesson program{}",
+        binaries.len(),
+        if binaries.len() == 1 { "" } else { "s" }
+    ));
+    let mut editions: Vec<Edition> = binaries.iter().map(|b| b.edition).collect();
+    editions.sort_by_key(|e| (*e != project.edition, *e));
+    editions.dedup();
+    let mut all = project::BuildOutput::default();
+    for edition in editions {
+        let package = project.for_edition(edition);
+        let binaries: Vec<&Binary> = binaries.iter().filter(|b| b.edition == edition).collect();
+        let built = build_package(request, &package, &binaries, reporter, outcome)?;
+        all.executables.extend(built.executables);
+        all.messages.extend(built.messages);
+    }
+    Some(all)
+}
+
+/// Writes and builds the binaries of one package; `None` when cargo itself failed.
+fn build_package(
+    request: &Request,
+    project: &Project,
+    binaries: &[&Binary],
+    reporter: &Reporter,
+    outcome: &mut Executed,
+) -> Option<project::BuildOutput> {
     let sources: Vec<(String, String)> = binaries
         .iter()
         .map(|b| (b.name.clone(), b.program.source.clone()))
@@ -227,11 +320,6 @@ fn build(
         )));
         return None;
     }
-    reporter.step(&format!(
-        "compiling {} lesson program{}",
-        binaries.len(),
-        if binaries.len() == 1 { "" } else { "s" }
-    ));
     let names: Vec<String> = binaries.iter().map(|b| b.name.clone()).collect();
     let rules = project::BuildRules {
         locked: request.locked,

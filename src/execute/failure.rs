@@ -18,6 +18,13 @@ pub enum BlockFailure {
     DidNotCompile,
     /// A `compile_fail` block compiled.
     UnexpectedCompile,
+    /// A `compile_fail` block failed without an error code its fence names.
+    MissingErrorCodes {
+        /// The codes the fence names that the compiler did not report.
+        missing: Vec<String>,
+        /// The codes the compiler reported.
+        found: Vec<String>,
+    },
     /// The program panicked (and was not meant to).
     Panicked {
         /// The panic's first line.
@@ -75,6 +82,16 @@ impl fmt::Display for BlockFailure {
             BlockFailure::UnexpectedCompile => write!(
                 f,
                 "this compile_fail block compiled; it must fail to compile (or drop compile_fail)"
+            ),
+            BlockFailure::MissingErrorCodes { missing, found } => write!(
+                f,
+                "this compile_fail block failed to compile, but not with {}; the compiler reported {}",
+                missing.join(", "),
+                if found.is_empty() {
+                    "no error code".to_string()
+                } else {
+                    found.join(", ")
+                }
             ),
             BlockFailure::Panicked { message } => write!(f, "the block panicked: {message}"),
             BlockFailure::ExitStatus(code) => write!(f, "the block exited with status {code}"),

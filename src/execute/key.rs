@@ -8,6 +8,7 @@ use super::project::Project;
 use super::run::{Limits, Setting};
 use super::sandbox::Jail;
 use crate::config::{ExecuteConfig, SandboxMode};
+use crate::edition::Edition;
 use crate::markdown::code::CodeBlock;
 
 /// Bumped whenever the way results are produced or stored changes; part of every cache key.
@@ -54,11 +55,23 @@ pub(super) fn environment_of(toolchain: &str, project: &Project, config: &Execut
     )
 }
 
-/// The key of a block: everything that can change its result.
-pub(super) fn block_key(environment: &str, block: &CodeBlock) -> String {
+/// The key of a block: everything that can change its result. The site's edition is part of
+/// the manifest, and so of `environment`; a block compiled with another edition (its fence's)
+/// adds that edition, and one that is compiled alone (`standalone_crate`) or must fail with
+/// given error codes adds that, so that other blocks keep the keys they always had.
+pub(super) fn block_key(environment: &str, block: &CodeBlock, site_edition: Edition) -> String {
     let mut hasher = blake3::Hasher::new();
     hasher.update(environment.as_bytes());
     hasher.update(format!("\0{:?}\0{:?}\0", block.attrs.mode, block.attrs.timeout).as_bytes());
+    if let Some(edition) = block.attrs.edition.filter(|e| *e != site_edition) {
+        hasher.update(format!("edition {edition}\0").as_bytes());
+    }
+    if block.attrs.standalone {
+        hasher.update(b"standalone\0");
+    }
+    if !block.attrs.error_codes.is_empty() {
+        hasher.update(format!("codes {:?}\0", block.attrs.error_codes).as_bytes());
+    }
     hasher.update(block.compiled().as_bytes());
     hasher.finalize().to_hex().to_string()
 }
@@ -94,5 +107,54 @@ pub(super) fn limits(config: &ExecuteConfig, block: &CodeBlock) -> Limits {
         file_size: FILE_SIZE_LIMIT,
         max_figures: config.max_figures,
         max_figure_bytes: config.max_figure_kib << 10,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Location;
+    use crate::markdown::code::CodeLine;
+    use crate::markdown::fence::FenceAttrs;
+
+    fn block(info: &str) -> CodeBlock {
+        CodeBlock {
+            index: 0,
+            attrs: FenceAttrs::parse(info),
+            lines: vec![CodeLine {
+                code: "fn main() {}".into(),
+                shown: Some("fn main() {}".into()),
+                line: 2,
+                col_offset: 0,
+            }],
+            fence: Location::at("content/a.md", 1, 1),
+            folds: Vec::new(),
+            variant: None,
+        }
+    }
+
+    #[test]
+    fn the_key_covers_the_edition_a_block_is_compiled_with() {
+        let site = Edition::E2024;
+        let plain = block_key("env", &block("rust"), site);
+        assert_eq!(plain, block_key("env", &block("rust,edition2024"), site));
+        let older = block_key("env", &block("rust,edition2018"), site);
+        assert_ne!(plain, older);
+        assert_ne!(older, block_key("env", &block("rust,edition2021"), site));
+        // On a 2018 site, a plain block and an `edition2018` one compile alike.
+        assert_eq!(
+            block_key("env", &block("rust"), Edition::E2018),
+            block_key("env", &block("rust,edition2018"), Edition::E2018)
+        );
+        assert_ne!(block_key("env", &block("rust,no_run"), site), plain);
+        assert_ne!(
+            block_key("env", &block("rust,standalone_crate"), site),
+            plain
+        );
+        let fails = block_key("env", &block("rust,compile_fail"), site);
+        assert_ne!(
+            block_key("env", &block("rust,compile_fail,E0382"), site),
+            fails
+        );
     }
 }

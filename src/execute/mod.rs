@@ -4,6 +4,7 @@
 //! fresh folder. Failures become diagnostics at the Markdown line; successes are cached.
 
 pub mod cache;
+pub(crate) mod manifest;
 pub(crate) mod panic;
 pub(crate) mod program;
 pub(crate) mod progress;
@@ -241,7 +242,7 @@ pub fn execute(request: &Request) -> Executed {
     let environment = environment_of(request.toolchain, &project, request.config);
     let mut pending = Vec::new();
     for (page, block) in all {
-        let key = block_key(&environment, block);
+        let key = block_key(&environment, block, request.config.edition);
         if !request.fresh
             && let Some(result) = cache.get(&key)
             && let Some(figures) = result
@@ -290,11 +291,11 @@ pub fn execute(request: &Request) -> Executed {
         let environment = environment_of(request.toolchain, &project, request.config);
         for binary in &mut binaries {
             for item in binary.blocks.iter_mut().filter(|i| i.wanted()) {
-                item.key = Some(block_key(&environment, item.block));
+                item.key = Some(block_key(&environment, item.block, request.config.edition));
             }
         }
         for (item, _) in &mut refused {
-            item.key = Some(block_key(&environment, item.block));
+            item.key = Some(block_key(&environment, item.block, request.config.edition));
         }
     }
     for (item, result) in refused {

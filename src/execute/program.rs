@@ -47,6 +47,12 @@ pub(crate) fn has_main(block: &CodeBlock) -> bool {
     })
 }
 
+/// Whether a block without `fn main` ends in `(())`, as code written to be the body of a
+/// function returning `Result<(), E>` does.
+fn returns_result(block: &CodeBlock) -> bool {
+    block.compiled().trim_end().ends_with("(())")
+}
+
 struct Writer {
     source: String,
     origins: Vec<Option<Origin>>,
@@ -66,10 +72,16 @@ impl Writer {
         self.origins.push(None);
     }
 
-    /// Writes a block's code, wrapped in `fn main` when it has none.
+    /// Writes a block's code, wrapped in `fn main` when it has none. As in rustdoc, code that
+    /// ends in `(())` (`Ok::<(), io::Error>(())`) is the body of a function returning that
+    /// `Result`, which `main` reports as a `main` returning it would.
     fn block(&mut self, index: usize, block: &CodeBlock) {
         let wrap = !has_main(block);
-        if wrap {
+        let result = wrap && returns_result(block);
+        if result {
+            self.generated("fn main() -> std::process::ExitCode {");
+            self.generated("fn kiln_block() -> Result<(), impl std::fmt::Debug> {");
+        } else if wrap {
             self.generated("fn main() {");
         }
         for (line_index, line) in block.lines.iter().enumerate() {
@@ -79,6 +91,10 @@ impl Writer {
                 block: index,
                 line: line_index,
             }));
+        }
+        if result {
+            self.generated("}");
+            self.generated("std::process::Termination::report(kiln_block())");
         }
         if wrap {
             self.generated("}");
@@ -257,6 +273,29 @@ fn main() -> std::process::ExitCode {
             Some(Location::at("content/m/a.md", 21, 8))
         );
         assert_eq!(program.origin(9), None);
+    }
+
+    #[test]
+    fn code_ending_in_an_ok_is_the_body_of_a_function_returning_it() {
+        let b = block(&[
+            ("let n: i32 = \"4\".parse()?;", 5, 0),
+            ("println!(\"{n}\");", 6, 0),
+            ("Ok::<(), std::num::ParseIntError>(())", 7, 0),
+        ]);
+        let program = standalone(&b);
+        assert_eq!(
+            program.source,
+            "fn main() -> std::process::ExitCode {\nfn kiln_block() -> Result<(), impl std::fmt::Debug> {\nlet n: i32 = \"4\".parse()?;\nprintln!(\"{n}\");\nOk::<(), std::num::ParseIntError>(())\n}\nstd::process::Termination::report(kiln_block())\n}\n"
+        );
+        assert_eq!(program.origin(3), Some(Origin { block: 0, line: 0 }));
+        assert_eq!(program.origins.len(), 8);
+        // A block with its own `main` is never rewrapped.
+        let own = block(&[
+            ("fn main() -> Result<(), ()> {", 1, 0),
+            ("Ok(())", 2, 0),
+            ("}", 3, 0),
+        ]);
+        assert!(standalone(&own).source.starts_with("fn main() -> Result"));
     }
 
     #[test]

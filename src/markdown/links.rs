@@ -99,6 +99,10 @@ impl LinkResolver {
             let in_content = join(source_dir, path).filter(|p| self.files.contains(p));
             match in_content {
                 Some(file) => LinkTarget::File(file),
+                None if let Some(url) = self.chapter(source_dir, path) => LinkTarget::Page {
+                    url: url.clone(),
+                    fragment: fragment.clone(),
+                },
                 None => {
                     let from_page =
                         join(page_url.trim_end_matches('/'), path).ok_or_else(not_found)?;
@@ -124,6 +128,13 @@ impl LinkResolver {
             href.push_str(f);
         }
         Ok((target, href))
+    }
+
+    /// The page of a link written as mdBook writes links between chapters: `X.html` for the
+    /// chapter `X.md` (mdBook publishes each chapter as an HTML file named after it).
+    fn chapter(&self, source_dir: &str, path: &str) -> Option<&String> {
+        let stem = path.strip_suffix(".html")?;
+        self.sources.get(&join(source_dir, &format!("{stem}.md"))?)
     }
 
     /// A site path (relative to the root, no leading slash) as a page or file, if it is one.
@@ -229,6 +240,16 @@ mod tests {
         assert_eq!(href("/m3/adam/").unwrap(), "../../m3/adam/");
         assert_eq!(href("/").unwrap(), "../../");
         assert_eq!(href("../../m3/adam/").unwrap(), "../../m3/adam/");
+    }
+
+    #[test]
+    fn mdbook_chapter_links_name_their_markdown_file() {
+        assert_eq!(href("../m3/01-adam.html").unwrap(), "../../m3/adam/");
+        assert_eq!(href("04-act.html#demo").unwrap(), "./#demo");
+        assert_eq!(
+            href("05-nope.html"),
+            Err(LinkError::NotFound("05-nope.html".into()))
+        );
     }
 
     #[test]

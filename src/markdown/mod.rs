@@ -634,6 +634,9 @@ impl<'s> Pass<'s> {
                 format!("unknown code block attribute `{unknown}`"),
             );
         }
+        for warning in attrs.warnings.clone() {
+            self.warning(fence_at, warning);
+        }
         for error in attrs.errors.clone() {
             self.error(fence_at, error);
         }
@@ -660,7 +663,12 @@ impl<'s> Pass<'s> {
         let hide = attrs.is_rust();
         let mut lines = Vec::new();
         for (k, raw) in content.lines().enumerate() {
-            let (code, shown, hidden_offset) = classify(raw, hide);
+            let (code, mut shown, hidden_offset) = classify(raw, hide);
+            if let Some(prefix) = attrs.hidelines.as_deref().filter(|_| !hide)
+                && raw.trim_start().starts_with(prefix)
+            {
+                shown = None;
+            }
             let line = first_line + k;
             let md_line = self
                 .index

@@ -267,6 +267,49 @@ fn fence_attribute_problems_are_reported_at_the_fence() {
 }
 
 #[test]
+fn rustdoc_and_mdbook_fences() {
+    // `Rust` is highlighted, not compiled, and the author is told why.
+    let rendered = render_body("```Rust\nfn main() {}\n```\n");
+    assert!(!rendered.code_blocks[0].attrs.compiles());
+    assert!(!rendered.html.contains(&Slot::Output(0).marker()));
+    let found: Vec<String> = rendered
+        .diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("content/m/01-p.md:4:1: warning: `Rust` blocks are not compiled"),
+        "{found:?}"
+    );
+    // A block whose info string is only rustdoc attributes is Rust, highlighted as such.
+    let out = html("```should_panic\npanic!();\n```\n");
+    assert!(
+        out.contains("code-lang\">rust") && out.contains("panics on purpose"),
+        "{out}"
+    );
+    // mdBook's attributes draw no warning.
+    assert!(messages("```rust,editable,noplayground\nfn main() {}\n```\n").is_empty());
+    // Several modes resolve as in rustdoc, with a note.
+    assert_eq!(
+        messages("```rust,no_run,should_panic\nfn main() {}\n```\n"),
+        ["content/m/01-p.md:4:1: warning: `should_panic` has no effect with `no_run`"]
+    );
+}
+
+#[test]
+fn mdbook_hidelines_hide_lines_of_other_languages() {
+    let rendered =
+        render_body("```python,hidelines=!!!\n!!!import os\nprint(1)\n  !!!x = 2\n```\n");
+    assert_eq!(rendered.code_blocks[0].shown(), "print(1)\n");
+    assert!(
+        rendered.diagnostics.is_empty(),
+        "{:?}",
+        rendered.diagnostics
+    );
+}
+
+#[test]
 fn raw_html_is_shown_as_text_with_a_warning() {
     let out = html("<script>alert(1)</script>\n\nText <img src=x onerror=alert(1)> here\n");
     assert!(
