@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub(crate) mod download;
 pub mod edition;
 pub(crate) mod escape;
 pub mod execute;

@@ -92,13 +92,16 @@ fn every_kind_of_block_shows_what_it_should() {
     // main may return a Result.
     assert!(blocks[11].contains("<pre>ok</pre>"));
 
-    // The figure is stored beside the page under a content-hashed name; other files are not.
-    let figures: Vec<&str> = report
+    // The figure is stored beside the page under a content-hashed name, with the lesson's
+    // download; other files are not.
+    let beside: Vec<&str> = report
         .files
         .paths()
         .filter(|p| p.starts_with("m/modes/") && !p.ends_with("index.html"))
         .collect();
-    assert_eq!(figures.len(), 1, "{figures:?}");
+    assert_eq!(beside.len(), 2, "{beside:?}");
+    assert_eq!(beside[0], "m/modes/modes.zip", "{beside:?}");
+    let figures = &beside[1..];
     assert!(figures[0].starts_with("m/modes/shapes-") && figures[0].ends_with(".svg"));
     let svg = String::from_utf8(report.files.get(figures[0]).unwrap().to_vec()).unwrap();
     assert!(

@@ -1,5 +1,7 @@
-//! Cargo manifests of lesson programs: the site's dependencies, an edition and kiln's fixed
-//! profile, one manifest per edition the site's programs need.
+//! Cargo manifests of lesson programs: the site's dependencies, an edition, kiln's fixed
+//! profile, and `[[bin]]` tables for the programs that need one (a required feature). The
+//! generated project and a lesson's download share them, so a download builds with the same
+//! dependency artifacts as the site.
 
 use crate::edition::Edition;
 
@@ -21,7 +23,7 @@ pub(crate) const PACKAGE: &str = "kiln-lessons";
 
 /// A manifest: `comment` (a `#` line) first, then the package of `edition` with the site's
 /// `dependencies`, kiln's profile, an empty `[workspace]` (the project is never part of an
-/// enclosing one), and `tables` as given. Packages that differ only in
+/// enclosing one), and `tables` as given (see [`bin_table`]). Packages that differ only in
 /// their edition share one lock file: it names the package and its dependencies, not the
 /// edition.
 pub(crate) fn manifest(
@@ -41,6 +43,21 @@ pub(crate) fn manifest(
     )
 }
 
+/// A `[[bin]]` table for the program `src/bin/NAME.rs`, with the features it requires (so that
+/// `cargo build` leaves it out unless asked).
+pub(crate) fn bin_table(name: &str, required_features: &[&str]) -> String {
+    let mut table = toml::Table::new();
+    table.insert("name".into(), name.into());
+    table.insert("path".into(), format!("src/bin/{name}.rs").into());
+    if !required_features.is_empty() {
+        table.insert(
+            "required-features".into(),
+            toml::Value::Array(required_features.iter().map(|f| (*f).into()).collect()),
+        );
+    }
+    format!("\n[[bin]]\n{}", toml::to_string(&table).unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,8 +66,8 @@ mod tests {
     fn manifests_carry_dependencies_edition_profile_and_tables() {
         let mut dependencies = toml::Table::new();
         dependencies.insert("itoa".into(), toml::Value::String("1".into()));
-        let tables = "\n[[bin]]\nname = \"plain\"\npath = \"src/bin/plain.rs\"\n";
-        let text = manifest("# A test.", &dependencies, Edition::E2021, tables);
+        let tables = bin_table("plain", &[]) + &bin_table("broken", &["compile-fail"]);
+        let text = manifest("# A test.", &dependencies, Edition::E2021, &tables);
         assert!(text.starts_with("# A test.\n[package]\n"), "{text}");
         let parsed: toml::Table = toml::from_str(&text).unwrap();
         assert_eq!(parsed["package"]["name"].as_str(), Some(PACKAGE));
@@ -62,6 +79,11 @@ mod tests {
         );
         let bins = parsed["bin"].as_array().unwrap();
         assert_eq!(bins[0]["path"].as_str(), Some("src/bin/plain.rs"));
+        assert!(bins[0].get("required-features").is_none());
+        assert_eq!(
+            bins[1]["required-features"].as_array().unwrap()[0].as_str(),
+            Some("compile-fail")
+        );
     }
 
     #[test]

@@ -28,6 +28,7 @@ use rayon::prelude::*;
 
 use crate::config::{ExecuteConfig, SandboxMode};
 use crate::diagnostics::{Diagnostic, Location};
+use crate::edition::Edition;
 use crate::markdown::code::CodeBlock;
 use crate::markdown::fence::RunMode;
 use cache::{BlockResult, ResultCache, ResultKind};
@@ -117,13 +118,17 @@ pub struct ExecStats {
     pub run_time: Duration,
 }
 
+/// Where a result belongs: the page's Markdown file, the block's position on the page and, for a
+/// run of a swept block, the run's position in the sweep.
+type ResultKey = (PathBuf, usize, Option<usize>);
+
 /// What the execution stage made: each block's result by page and position, and what went
 /// wrong.
 #[derive(Debug, Default)]
 pub struct Executed {
     /// By the page's Markdown path (as shown in messages), the block's index on the page, and
     /// for a swept block the run's position in the sweep.
-    results: HashMap<(PathBuf, usize, Option<usize>), Shown>,
+    results: HashMap<ResultKey, Shown>,
     /// Failures (errors) and notes (warnings).
     pub diagnostics: Vec<Diagnostic>,
     /// What the build's output should say once, such as protections the kernel lacks.
@@ -132,6 +137,12 @@ pub struct Executed {
     pub stats: ExecStats,
     /// Every failure, at its Markdown location, in the order found.
     pub failures: Vec<(Location, BlockFailure)>,
+    /// By the same keys as `results`, the program each result was made by, as a program of its
+    /// own (its code with hidden lines, as the compiler saw it; for a cached result, the code
+    /// its key was computed from), and the edition its fence asked for.
+    programs: HashMap<ResultKey, (String, Option<Edition>)>,
+    /// The lock file the results were built with, as it was once cargo had run.
+    pub lock: Option<String>,
 }
 
 impl Executed {
@@ -146,6 +157,19 @@ impl Executed {
         (0..runs)
             .map(|run| self.results.get(&(page.to_path_buf(), block, Some(run))))
             .collect()
+    }
+
+    /// The program behind a block's result (for a run of a swept block, `variant` is the run's
+    /// position in the sweep) and the edition its fence asked for: see [`Executed`].
+    pub(crate) fn program(
+        &self,
+        page: &Path,
+        block: usize,
+        variant: Option<usize>,
+    ) -> Option<(&str, Option<Edition>)> {
+        self.programs
+            .get(&(page.to_path_buf(), block, variant))
+            .map(|(source, edition)| (source.as_str(), *edition))
     }
 
     /// Each page's run time: the time its blocks took to run, one after another, as they ran
@@ -175,7 +199,7 @@ impl Executed {
     }
 
     /// Records a block's result, reporting again the compiler's warnings about its code.
-    fn insert(&mut self, block: &CodeBlock, shown: Shown) {
+    pub(crate) fn insert(&mut self, block: &CodeBlock, shown: Shown) {
         for warning in &shown.result.warnings {
             let location = Location::at(
                 &block.fence.path,
@@ -187,10 +211,12 @@ impl Executed {
                     .with_note(warning.rendered.clone()),
             );
         }
-        self.results.insert(
-            (block.fence.path.clone(), block.index, block.variant),
-            shown,
+        let key = (block.fence.path.clone(), block.index, block.variant);
+        self.programs.insert(
+            key.clone(),
+            (program::standalone(block).source, block.attrs.edition),
         );
+        self.results.insert(key, shown);
     }
 }
 
@@ -239,6 +265,7 @@ pub fn execute(request: &Request) -> Executed {
         }
     }
     let fingerprint = project.fingerprint();
+    outcome.lock = std::fs::read_to_string(&project.lockfile).ok();
     let environment = environment_of(request.toolchain, &project, request.config);
     let mut pending = Vec::new();
     for (page, block) in all {
@@ -298,6 +325,7 @@ pub fn execute(request: &Request) -> Executed {
             item.key = Some(block_key(&environment, item.block, request.config.edition));
         }
     }
+    outcome.lock = std::fs::read_to_string(&project.lockfile).ok();
     for (item, result) in refused {
         store(&cache, &item, result, Vec::new(), &mut outcome);
     }

@@ -299,6 +299,20 @@ fn main() -> std::process::ExitCode {
     }
 
     #[test]
+    fn a_merged_program_holds_each_blocks_own_program_verbatim() {
+        // A lesson's download holds each block's program of its own; the site compiled and ran
+        // exactly that text, as one module of the page's program.
+        let wrapped = block(&[("println!(\"hi\");", 3, 0)]);
+        let own = block(&[("fn main() {", 8, 0), ("}", 9, 0)]);
+        let result = block(&[("Ok::<(), String>(())", 12, 0)]);
+        let merged = merged(&[&wrapped, &own, &result]);
+        for (index, b) in [&wrapped, &own, &result].into_iter().enumerate() {
+            let module = format!("mod block_{index} {{\n{}", standalone(b).source);
+            assert!(merged.source.contains(&module), "{}", merged.source);
+        }
+    }
+
+    #[test]
     fn main_detection() {
         assert!(has_main(&block(&[("fn main() {}", 1, 0)])));
         assert!(has_main(&block(&[("pub fn main () {}", 1, 0)])));

@@ -58,13 +58,7 @@ pub(crate) fn runs_html(block: &CodeBlock, runs: &[&Shown], page_url: &str) -> B
     let Some(sweep) = &block.attrs.sweep else {
         return BlockOutput::default();
     };
-    let declared = block
-        .lines
-        .iter()
-        .find_map(|line| {
-            declared_value(&line.code, &sweep.name).map(|(a, b)| line.code[a..b].to_string())
-        })
-        .unwrap_or_default();
+    let declared = declared(block).unwrap_or_default();
     let chosen = sweep
         .values
         .iter()
@@ -104,6 +98,33 @@ pub(crate) fn runs_html(block: &CodeBlock, runs: &[&Shown], page_url: &str) -> B
         files,
         warnings,
     }
+}
+
+/// `source` with the first declaration of the constant `name` set to `value`, as
+/// [`variants`] sets it in each run's copy; `None` when nothing declares it.
+pub(crate) fn with_value(source: &str, name: &str, value: &str) -> Option<String> {
+    let mut out = String::with_capacity(source.len());
+    let mut found = false;
+    for line in source.split_inclusive('\n') {
+        match declared_value(line, name).filter(|_| !found) {
+            Some((start, end)) => {
+                found = true;
+                out.push_str(&line[..start]);
+                out.push_str(value);
+                out.push_str(&line[end..]);
+            }
+            None => out.push_str(line),
+        }
+    }
+    found.then_some(out)
+}
+
+/// The declared value of the constant a block sweeps, as its code is written.
+pub(crate) fn declared(block: &CodeBlock) -> Option<String> {
+    let sweep = block.attrs.sweep.as_ref()?;
+    block.lines.iter().find_map(|line| {
+        declared_value(&line.code, &sweep.name).map(|(a, b)| line.code[a..b].to_string())
+    })
 }
 
 /// The byte range of the value in a line declaring `const NAME: TYPE = VALUE;` (possibly
@@ -220,6 +241,23 @@ mod tests {
             variants(&bad).unwrap_err().to_string(),
             "content/a.md:10:20: error: sweep: \"two\" is not a value N can take (a number, true or false, or a quoted string or character)"
         );
+    }
+
+    #[test]
+    fn a_program_takes_a_value_as_a_run_of_its_block_does() {
+        let swept = block(
+            "rust,sweep=\"LR=0.1,1.0\"",
+            &["const LR: f32 = 0.01;", "fn main() { println!(\"{LR}\"); }"],
+        );
+        assert_eq!(declared(&swept).as_deref(), Some("0.01"));
+        let copies = variants(&swept).unwrap();
+        for (copy, value) in copies.iter().zip(["0.1", "1.0"]) {
+            assert_eq!(
+                with_value(&swept.compiled(), "LR", value).as_deref(),
+                Some(copy.compiled().as_str())
+            );
+        }
+        assert_eq!(with_value("fn main() {}\n", "LR", "1"), None);
     }
 
     #[test]

@@ -178,6 +178,7 @@ fn content_type(path: &str) -> &'static str {
         "gif" => "image/gif",
         "xml" => "application/xml",
         "json" => "application/json",
+        "zip" => "application/zip",
         "woff2" => "font/woff2",
         "woff" => "font/woff",
         "ttf" => "font/ttf",
@@ -189,6 +190,12 @@ fn content_type(path: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lesson_downloads_are_served_as_zip_files() {
+        assert_eq!(content_type("m/tour/tour.zip"), "application/zip");
+        assert_eq!(content_type("m/tour/fit-0a1b.svg"), "image/svg+xml");
+    }
 
     #[test]
     fn paths_stay_inside_the_site() {

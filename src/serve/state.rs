@@ -110,6 +110,11 @@ fn changed_pages(old: &SiteFiles, new: &SiteFiles) -> Vec<String> {
             }
             // Figures are named by content hash, so their page changes with them.
             None if path.ends_with(".svg") || path.ends_with(".png") => {}
+            // A lesson's download (`m/p/p.zip`) belongs to the page beside it.
+            None if path.ends_with(".zip") => {
+                let dir = path.rsplit_once('/').map_or("", |(dir, _)| dir);
+                changed.insert(format!("/{dir}/"));
+            }
             None => {
                 changed.insert("*".to_string());
             }
@@ -150,6 +155,13 @@ mod tests {
             ("style.css", "C"),
         ]);
         assert_eq!(changed_pages(&old, &css), ["*"]);
+        let download = files(&[
+            ("index.html", "a"),
+            ("m/p/index.html", "b"),
+            ("m/p/p.zip", "z"),
+            ("style.css", "c"),
+        ]);
+        assert_eq!(changed_pages(&old, &download), ["/m/p/"]);
     }
 
     #[test]

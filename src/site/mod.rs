@@ -5,6 +5,7 @@
 
 pub(crate) mod assets;
 pub(crate) mod context;
+mod downloads;
 pub(crate) mod feed;
 mod links;
 mod pages;
@@ -474,8 +475,36 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
         .par_iter()
         .enumerate()
         .map(|(index, page)| {
-            let filled = fill_page(&rendered[index], page, &typeset, &highlighted, &exec);
-            let html = render_page(page, &filled, &library, &config, &templates, &katex_link)?;
+            let mut filled = fill_page(&rendered[index], page, &typeset, &highlighted, &exec);
+            let mut link = None;
+            if let PageKind::Post(post) = page.kind {
+                let title = &library.posts[post].title;
+                match downloads::lesson_download(
+                    page,
+                    title,
+                    &rendered[index],
+                    &exec,
+                    &config,
+                    root,
+                ) {
+                    Some(Ok(made)) => {
+                        filled.figures.push((made.path, made.bytes));
+                        filled.warnings.extend(made.problems);
+                        link = Some(made.link);
+                    }
+                    Some(Err(warning)) => filled.warnings.push(warning),
+                    None => {}
+                }
+            }
+            let html = render_page(
+                page,
+                &filled,
+                link.as_ref(),
+                &library,
+                &config,
+                &templates,
+                &katex_link,
+            )?;
             Ok(PageOutput {
                 url: page.url.clone(),
                 html,

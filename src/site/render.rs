@@ -9,6 +9,7 @@ use tera::Context;
 use super::Mode;
 use super::assets;
 use super::context::{self, ModuleContext, PostLink, SiteContext, TocEntry, href};
+use super::downloads::DownloadLink;
 use super::pages::{PageKind, PageSource};
 use crate::config::Config;
 use crate::content::Library;
@@ -37,9 +38,9 @@ pub(super) struct PageOutput {
     pub(super) url: String,
     /// Its HTML.
     pub(super) html: String,
-    /// The figure files beside it.
+    /// The files beside it: figures and the lesson's download.
     pub(super) figures: Vec<(String, Vec<u8>)>,
-    /// What is amiss with its figures.
+    /// What is amiss with its figures and its download.
     pub(super) warnings: Vec<Diagnostic>,
 }
 
@@ -50,7 +51,7 @@ pub(super) struct Filled {
     pub(super) toc: Vec<TocEntry>,
     pub(super) has_math: bool,
     pub(super) figures: Vec<(String, Vec<u8>)>,
-    /// What is amiss with the page's figures.
+    /// What is amiss with the page's figures (and, once it is made, its download).
     pub(super) warnings: Vec<Diagnostic>,
 }
 
@@ -164,6 +165,7 @@ pub(super) struct PostPage<'a> {
     toc: &'a [TocEntry],
     body: &'a str,
     module: ModuleRef<'a>,
+    download: Option<&'a DownloadLink>,
     previous: Option<PostLink<'a>>,
     next: Option<PostLink<'a>>,
 }
@@ -178,6 +180,7 @@ pub(super) struct ModuleRef<'a> {
 pub(super) fn render_page(
     page: &PageSource,
     filled: &Filled,
+    download: Option<&DownloadLink>,
     library: &Library,
     config: &Config,
     templates: &Templates,
@@ -205,6 +208,7 @@ pub(super) fn render_page(
                     title: &module.title,
                     href: href(&page.url, &module.url),
                 },
+                download,
                 previous: library.previous(index).map(|p| PostLink::new(p, &page.url)),
                 next: library.next(index).map(|p| PostLink::new(p, &page.url)),
             };
