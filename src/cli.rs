@@ -98,6 +98,14 @@ pub struct CheckArgs {
     /// every shard.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<(u32, u32)>,
+    /// Run every block twice, fresh, and warn about the blocks whose two runs print or draw
+    /// different things.
+    #[arg(long)]
+    pub twice: bool,
+    /// Write a report of every code block for CI: `junit=FILE` or `json=FILE` (repeatable;
+    /// FILE is relative to the current folder).
+    #[arg(long = "report", value_name = "FORMAT=FILE")]
+    pub reports: Vec<crate::report::Target>,
 }
 
 /// `serve` options.

@@ -16,6 +16,7 @@ pub(crate) mod lock;
 pub mod markdown;
 pub(crate) mod math;
 pub mod output;
+pub mod report;
 pub mod scaffold;
 pub mod serve;
 pub mod site;

@@ -51,7 +51,13 @@ fn main() -> ExitCode {
         Command::Check(args) => {
             let mut options = options(&root, &args.common, Mode::Check);
             options.shard = args.shard;
-            match site::build(&options, &mut Session::new()) {
+            if args.twice {
+                options.twice = true;
+                options.fresh = true;
+            }
+            let mut session = Session::new();
+            let built = site::build(&options, &mut session);
+            let mut status = match built {
                 Ok(report) => {
                     print_warnings(&report);
                     eprintln!("{}", report.stats.summary("checked"));
@@ -63,15 +69,30 @@ fn main() -> ExitCode {
                             "{} warning(s), denied by --deny-warnings",
                             report.warnings.len()
                         );
-                        return ExitCode::FAILURE;
+                        ExitCode::FAILURE
+                    } else {
+                        ExitCode::SUCCESS
                     }
-                    ExitCode::SUCCESS
                 }
                 Err(failure) => {
                     print_failure(&failure);
                     ExitCode::FAILURE
                 }
+            };
+            // Reports are written whether the check passed or not: CI reads them either way.
+            for target in &args.reports {
+                match kiln::report::write(target, session.blocks()) {
+                    Ok(()) => eprintln!("wrote the report {}", target.path.display()),
+                    Err(e) => {
+                        eprintln!(
+                            "error: cannot write the report {}: {e}",
+                            target.path.display()
+                        );
+                        status = ExitCode::FAILURE;
+                    }
+                }
             }
+            status
         }
         Command::Serve(args) => {
             let options = options(&root, &args.common, Mode::Serve);

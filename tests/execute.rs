@@ -297,6 +297,7 @@ fn execute_fixture(root: &std::path::Path) -> kiln::execute::Executed {
         fresh: false,
         locked: true,
         no_run: false,
+        twice: false,
         toolchain: &toolchain,
         progress: kiln::execute::Progress::Quiet,
     })

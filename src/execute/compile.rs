@@ -135,6 +135,7 @@ pub(super) fn compile<'a>(
             if ok {
                 outcome.stats.failed += 1;
                 outcome.fail(
+                    item.block,
                     item.block.fence.clone(),
                     BlockFailure::UnexpectedCompile,
                     None,
@@ -148,7 +149,7 @@ pub(super) fn compile<'a>(
                 if let Some(failure) = missing_codes(item.block, &messages) {
                     outcome.stats.failed += 1;
                     let note = compiler_text(&messages, &binary);
-                    outcome.fail(item.block.fence.clone(), failure, Some(note));
+                    outcome.fail(item.block, item.block.fence.clone(), failure, Some(note));
                     reporter.advance();
                     continue;
                 }
@@ -338,6 +339,7 @@ fn build_package(
             return None;
         }
     };
+    share_compile_time(binaries, &built, outcome);
     if built.timed_out {
         let pages: std::collections::BTreeSet<&Path> = binaries
             .iter()
@@ -383,6 +385,29 @@ fn build_package(
         )),
     }
     Some(built)
+}
+
+/// Gives each block its share of the compiler's time. Cargo builds a pass's programs in one
+/// run, so a program's time is the stretch from cargo's last word on the program finished
+/// before it (or from the start) to its last word on this one; it is split evenly among the
+/// program's blocks this pass needed.
+fn share_compile_time(binaries: &[&Binary], built: &project::BuildOutput, outcome: &mut Executed) {
+    let mut done: Vec<(Duration, &Binary)> = binaries
+        .iter()
+        .filter_map(|b| built.finished.get(&b.name).map(|at| (*at, *b)))
+        .collect();
+    done.sort_by_key(|(at, b)| (*at, b.name.clone()));
+    let mut previous = Duration::ZERO;
+    for (at, binary) in done {
+        let wanted: Vec<&Pending> = binary.blocks.iter().filter(|i| i.wanted()).collect();
+        if !wanted.is_empty() {
+            let share = at.saturating_sub(previous) / wanted.len() as u32;
+            for item in wanted {
+                outcome.outcome_mut(item.block).compile_time += share;
+            }
+        }
+        previous = at;
+    }
 }
 
 /// The compiler's errors as readers see them, with the generated file named `src/main.rs`.
@@ -463,6 +488,7 @@ fn report_compile_errors(binary: &Binary, messages: &[CompilerMessage], outcome:
             .map(|m| m.rendered.as_str())
             .collect::<String>();
         outcome.fail(
+            item.block,
             item.block.fence.clone(),
             BlockFailure::DidNotCompile,
             Some(panic::for_readers(&text, &file, "src/main.rs", |l, c| {
@@ -487,6 +513,7 @@ fn report_compile_errors(binary: &Binary, messages: &[CompilerMessage], outcome:
             },
         );
         outcome.fail(
+            item.block,
             location,
             BlockFailure::CompileError {
                 code: message.code.clone(),

@@ -71,6 +71,29 @@ pub enum BlockFailure {
     CouldNotRun(String),
 }
 
+impl BlockFailure {
+    /// The kind of failure as a stable name, for reports: `compile_error`, `panicked`,
+    /// `timed_out`, ...
+    pub fn kind(&self) -> &'static str {
+        match self {
+            BlockFailure::CompileError { .. } => "compile_error",
+            BlockFailure::DidNotCompile => "did_not_compile",
+            BlockFailure::UnexpectedCompile => "unexpected_compile",
+            BlockFailure::MissingErrorCodes { .. } => "missing_error_codes",
+            BlockFailure::Panicked { .. } => "panicked",
+            BlockFailure::ExitStatus(_) => "exit_status",
+            BlockFailure::Signalled(_) => "signalled",
+            BlockFailure::UnexpectedPass => "unexpected_pass",
+            BlockFailure::TimedOut { .. } => "timed_out",
+            BlockFailure::OutOfMemory { .. } => "out_of_memory",
+            BlockFailure::TooMuchOutput { .. } => "too_much_output",
+            BlockFailure::TooManyFigures { .. } => "too_many_figures",
+            BlockFailure::FigureTooLarge { .. } => "figure_too_large",
+            BlockFailure::CouldNotRun(_) => "could_not_run",
+        }
+    }
+}
+
 impl fmt::Display for BlockFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -118,5 +141,49 @@ impl fmt::Display for BlockFailure {
             ),
             BlockFailure::CouldNotRun(error) => write!(f, "could not run the block: {error}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_its_own_name() {
+        let all = [
+            BlockFailure::CompileError {
+                code: None,
+                message: String::new(),
+            },
+            BlockFailure::DidNotCompile,
+            BlockFailure::UnexpectedCompile,
+            BlockFailure::MissingErrorCodes {
+                missing: Vec::new(),
+                found: Vec::new(),
+            },
+            BlockFailure::Panicked {
+                message: String::new(),
+            },
+            BlockFailure::ExitStatus(1),
+            BlockFailure::Signalled(9),
+            BlockFailure::UnexpectedPass,
+            BlockFailure::TimedOut { seconds: 1.0 },
+            BlockFailure::OutOfMemory { mib: 1 },
+            BlockFailure::TooMuchOutput { mib: 1 },
+            BlockFailure::TooManyFigures { count: 2, max: 1 },
+            BlockFailure::FigureTooLarge {
+                name: String::new(),
+                kib: 2,
+                max_kib: 1,
+            },
+            BlockFailure::CouldNotRun(String::new()),
+        ];
+        let names: std::collections::BTreeSet<&str> = all.iter().map(BlockFailure::kind).collect();
+        assert_eq!(names.len(), all.len());
+        assert!(
+            names
+                .iter()
+                .all(|n| n.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+        );
     }
 }

@@ -6,7 +6,7 @@ use super::cache::{BlockResult, ResultCache, ResultKind};
 use super::compile::{Binary, Pending};
 use super::key::OUTPUT_HARD_LIMIT;
 use super::run::{Ending, FigureProblem, RunOutput};
-use super::{BlockFailure, Executed, Request, Shown, panic, program};
+use super::{BlockFailure, Executed, Request, Shown, Status, panic, program};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown::code::CodeBlock;
 use crate::markdown::fence::RunMode;
@@ -90,15 +90,30 @@ fn figure_verdict(
     Some((block.fence.clone(), failure))
 }
 
-/// Decides whether a run met its block's expectation; records the result or the failure.
-pub(super) fn judge(
+/// A run, judged.
+#[derive(Debug)]
+pub(super) enum Verdict {
+    /// It met its block's expectation: the result to store (its figures not stored yet) and
+    /// the figures' names and bytes.
+    Met {
+        result: BlockResult,
+        figures: Vec<(String, Vec<u8>)>,
+    },
+    /// It did not: where to report it, why, and what it printed last.
+    Failed {
+        location: Location,
+        failure: BlockFailure,
+        note: String,
+    },
+}
+
+/// Decides whether a run met its block's expectation.
+pub(super) fn assess(
     request: &Request,
-    cache: &ResultCache,
     binary: &Binary,
     index: usize,
     output: RunOutput,
-    outcome: &mut Executed,
-) {
+) -> Verdict {
     let item = &binary.blocks[index];
     let block = item.block;
     let bin_file = format!("src/bin/{}.rs", binary.name);
@@ -114,7 +129,6 @@ pub(super) fn judge(
     let panicked = panic::parse(&output.stderr.text);
     let expectation = block.attrs.mode;
     if let Some((location, failure)) = verdict(request, binary, index, &output, &panicked) {
-        outcome.stats.failed += 1;
         // What it printed last, on both streams: a block stopped by its limits still shows how
         // far it got.
         let mut note = last_lines(&output.stdout.text, 12);
@@ -128,22 +142,11 @@ pub(super) fn judge(
             }
             note.push_str(&errors);
         }
-        outcome.fail(location, failure, Some(note));
-        return;
-    }
-    let mut figures = Vec::new();
-    let mut bytes = Vec::new();
-    for (name, content) in output.figures {
-        match cache.store_figure(&name, &content) {
-            Ok(figure) => {
-                figures.push(figure);
-                bytes.push(content);
-            }
-            Err(e) => outcome.diagnostics.push(Diagnostic::warning(
-                block.fence.clone(),
-                format!("cannot store figure {name}: {e}"),
-            )),
-        }
+        return Verdict::Failed {
+            location,
+            failure,
+            note,
+        };
     }
     let kind = if expectation == RunMode::ShouldPanic {
         ResultKind::Panicked
@@ -168,12 +171,52 @@ pub(super) fn judge(
         stderr,
         compiler: String::new(),
         millis: output.duration.as_millis() as u64,
-        figures,
+        figures: Vec::new(),
         warnings: item.warnings.clone(),
     };
+    Verdict::Met {
+        result,
+        figures: output.figures,
+    }
+}
+
+/// Records a judged run: the result (cached, with its figures) or the failure at its line.
+pub(super) fn record(
+    cache: &ResultCache,
+    item: &Pending,
+    verdict: Verdict,
+    outcome: &mut Executed,
+) {
+    let block = item.block;
+    let (mut result, figures) = match verdict {
+        Verdict::Failed {
+            location,
+            failure,
+            note,
+        } => {
+            outcome.stats.failed += 1;
+            outcome.fail(block, location, failure, Some(note));
+            return;
+        }
+        Verdict::Met { result, figures } => (result, figures),
+    };
+    let mut bytes = Vec::new();
+    for (name, content) in figures {
+        match cache.store_figure(&name, &content) {
+            Ok(figure) => {
+                result.figures.push(figure);
+                bytes.push(content);
+            }
+            Err(e) => outcome.diagnostics.push(Diagnostic::warning(
+                block.fence.clone(),
+                format!("cannot store figure {name}: {e}"),
+            )),
+        }
+    }
     store(cache, item, result, bytes, outcome);
 }
 
+/// Stores a result under its block's key and records it as passed.
 pub(super) fn store(
     cache: &ResultCache,
     item: &Pending,
@@ -189,5 +232,5 @@ pub(super) fn store(
             format!("cannot cache the result: {e}"),
         ));
     }
-    outcome.insert(item.block, Shown { result, figures });
+    outcome.insert(item.block, Shown { result, figures }, Status::Passed);
 }

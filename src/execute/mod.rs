@@ -17,8 +17,10 @@ mod compile;
 mod failure;
 mod judge;
 mod key;
+mod outcome;
 pub(crate) mod sweep;
 pub mod transfer;
+mod twice;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -34,9 +36,10 @@ use crate::markdown::fence::RunMode;
 use cache::{BlockResult, ResultCache, ResultKind};
 use compile::{Binary, Pending};
 pub use failure::BlockFailure;
-use judge::{judge, store};
+use judge::store;
 pub use key::toolchain;
 use key::{block_key, environment_of, limits, setting};
+pub use outcome::{Outcome, SecondRun, Status};
 pub use progress::Progress;
 
 /// The cargo target folder lesson programs build in when nothing chooses another (see the
@@ -82,6 +85,9 @@ pub struct Request<'a> {
     pub locked: bool,
     /// Run nothing: a block without a cached result is an error.
     pub no_run: bool,
+    /// Run every block a second time and report those whose second run shows something else
+    /// (`check --twice`); meant with `fresh`.
+    pub twice: bool,
     /// The compiler's `rustc -vV`, from [`toolchain`].
     pub toolchain: &'a str,
     /// How to report progress.
@@ -112,6 +118,10 @@ pub struct ExecStats {
     pub ran: usize,
     /// Blocks that failed.
     pub failed: usize,
+    /// Blocks run a second time (`--twice`).
+    pub reruns: usize,
+    /// Blocks whose second run showed something else than their first.
+    pub differed: usize,
     /// Wall-clock time in cargo.
     pub compile_time: Duration,
     /// Wall-clock time running blocks.
@@ -129,6 +139,8 @@ pub struct Executed {
     /// By the page's Markdown path (as shown in messages), the block's index on the page, and
     /// for a swept block the run's position in the sweep.
     results: HashMap<ResultKey, Shown>,
+    /// What became of each block, by the same key.
+    outcomes: HashMap<ResultKey, Outcome>,
     /// Failures (errors) and notes (warnings).
     pub diagnostics: Vec<Diagnostic>,
     /// What the build's output should say once, such as protections the kernel lacks.
@@ -145,7 +157,21 @@ pub struct Executed {
     pub lock: Option<String>,
 }
 
+fn block_key_of(block: &CodeBlock) -> ResultKey {
+    (block.fence.path.clone(), block.index, block.variant)
+}
+
 impl Executed {
+    /// What became of the block at index `block` of the page `page` (for a swept block, of its
+    /// run `variant`); `None` for a block the pass never reached.
+    pub fn outcome(&self, page: &Path, block: usize, variant: Option<usize>) -> Option<&Outcome> {
+        self.outcomes.get(&(page.to_path_buf(), block, variant))
+    }
+
+    fn outcome_mut(&mut self, block: &CodeBlock) -> &mut Outcome {
+        self.outcomes.entry(block_key_of(block)).or_default()
+    }
+
     /// The result of the block at index `block` of the page whose Markdown file is `page`.
     pub fn result(&self, page: &Path, block: usize) -> Option<&Shown> {
         self.results.get(&(page.to_path_buf(), block, None))
@@ -188,18 +214,29 @@ impl Executed {
         times
     }
 
-    /// Records a failure and its diagnostic, with the compiler's or program's text as a note.
-    fn fail(&mut self, location: Location, failure: BlockFailure, note: Option<String>) {
+    /// Records a failure of `block` and its diagnostic, with the compiler's or program's text
+    /// as a note.
+    fn fail(
+        &mut self,
+        block: &CodeBlock,
+        location: Location,
+        failure: BlockFailure,
+        note: Option<String>,
+    ) {
         let mut diagnostic = Diagnostic::error(location.clone(), failure.to_string());
         if let Some(note) = note.filter(|n| !n.trim().is_empty()) {
             diagnostic = diagnostic.with_note(note);
         }
         self.diagnostics.push(diagnostic);
+        self.outcome_mut(block)
+            .failed(location.clone(), failure.clone());
         self.failures.push((location, failure));
     }
 
-    /// Records a block's result, reporting again the compiler's warnings about its code.
-    pub(crate) fn insert(&mut self, block: &CodeBlock, shown: Shown) {
+    /// Records a block's result, made in this pass or taken from the cache, reporting again
+    /// the compiler's warnings about its code.
+    pub(crate) fn insert(&mut self, block: &CodeBlock, shown: Shown, status: Status) {
+        self.outcome_mut(block).settle(status);
         for warning in &shown.result.warnings {
             let location = Location::at(
                 &block.fence.path,
@@ -279,7 +316,7 @@ pub fn execute(request: &Request) -> Executed {
                 .collect::<Option<Vec<_>>>()
         {
             outcome.stats.cached += 1;
-            outcome.insert(block, Shown { result, figures });
+            outcome.insert(block, Shown { result, figures }, Status::Cached);
             continue;
         }
         pending.push(Pending {
@@ -303,7 +340,15 @@ pub fn execute(request: &Request) -> Executed {
         return outcome;
     }
 
-    let reporter = Reporter::new(request.progress, pending.len() as u64);
+    let reruns = if request.twice {
+        pending
+            .iter()
+            .filter(|p| matches!(p.block.attrs.mode, RunMode::Run | RunMode::ShouldPanic))
+            .count()
+    } else {
+        0
+    };
+    let reporter = Reporter::new(request.progress, (pending.len() + reruns) as u64);
     if !project.target_dir.join("debug").is_dir() {
         reporter.step(&format!(
             "compiling the lesson programs' dependencies into {} for the first time: this takes minutes; later builds of this and other sites reuse them",
@@ -370,8 +415,14 @@ pub fn execute(request: &Request) -> Executed {
     let started = Instant::now();
     let work_root = std::path::absolute(request.cache_dir.join("work"))
         .unwrap_or_else(|_| request.cache_dir.join("work"));
+    // With `--twice` every block runs twice, the two runs side by side in the job list.
+    let attempts = if request.twice { 2 } else { 1 };
+    let jobs: Vec<(&Binary, usize)> = runs
+        .iter()
+        .flat_map(|run| std::iter::repeat_n(*run, attempts))
+        .collect();
     let finished: Vec<(&Binary, usize, std::io::Result<RunOutput>)> = pool.install(|| {
-        runs.par_iter()
+        jobs.par_iter()
             .map(|(binary, i)| {
                 let item = &binary.blocks[*i];
                 reporter.step(&format!(
@@ -392,14 +443,41 @@ pub fn execute(request: &Request) -> Executed {
             .collect()
     });
     outcome.stats.run_time = started.elapsed();
-    for (binary, i, output) in finished {
+    let mut finished = finished.into_iter();
+    while let Some((binary, i, first)) = finished.next() {
+        let second = if request.twice {
+            finished.next().map(|(_, _, output)| output)
+        } else {
+            None
+        };
         let item = &binary.blocks[i];
         outcome.stats.ran += 1;
-        match output {
-            Ok(output) => judge(request, &cache, binary, i, output, &mut outcome),
+        let judged = |output: std::io::Result<RunOutput>| {
+            output.map(|output| {
+                let duration = output.duration;
+                (judge::assess(request, binary, i, output), duration)
+            })
+        };
+        let first = judged(first);
+        if let Some(second) = second {
+            outcome.stats.reruns += 1;
+            let second = judged(second);
+            twice::compare(
+                item.block,
+                first.as_ref().map(|(v, _)| v),
+                second.as_ref().map(|(v, _)| v),
+                &mut outcome,
+            );
+        }
+        match first {
+            Ok((verdict, duration)) => {
+                outcome.outcome_mut(item.block).run_time = duration;
+                judge::record(&cache, item, verdict, &mut outcome);
+            }
             Err(e) => {
                 outcome.stats.failed += 1;
                 outcome.fail(
+                    item.block,
                     item.block.fence.clone(),
                     BlockFailure::CouldNotRun(e.to_string()),
                     None,

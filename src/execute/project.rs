@@ -72,6 +72,9 @@ pub(crate) struct BuildOutput {
     pub executables: HashMap<String, PathBuf>,
     /// Binary name to its compiler messages.
     pub messages: HashMap<String, Vec<CompilerMessage>>,
+    /// Binary name to when cargo last reported on it (a message or the finished program),
+    /// counted from the start of the run.
+    pub finished: HashMap<String, Duration>,
     /// Cargo's own error output when it failed before compiling (network, lock, manifest).
     pub cargo_error: Option<String>,
     /// Whether cargo ran past its wall-clock limit and was stopped.
@@ -241,6 +244,7 @@ impl Project {
         });
         let mut output = BuildOutput::default();
         let stdout = child.child.stdout.take().expect("piped");
+        let started = std::time::Instant::now();
 
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
             let Ok(value) = serde_json::from_str::<Value>(&line) else {
@@ -250,6 +254,12 @@ impl Project {
                 .as_str()
                 .unwrap_or_default()
                 .to_string();
+            if matches!(
+                value["reason"].as_str(),
+                Some("compiler-message" | "compiler-artifact")
+            ) {
+                output.finished.insert(target.clone(), started.elapsed());
+            }
             match value["reason"].as_str() {
                 Some("compiler-message") => {
                     if let Some(message) = parse_message(&value["message"]) {

@@ -31,6 +31,7 @@ use crate::execute::{self, ExecStats, Progress};
 use crate::markdown::{self, RenderContext, Rendered};
 use crate::math::{MathRenderer, MathStats};
 use crate::output::SiteFiles;
+use crate::report;
 use crate::templates::Templates;
 
 /// What a build is for.
@@ -66,6 +67,9 @@ pub struct Options {
     pub shard: Option<(u32, u32)>,
     /// Run nothing: every block's result must come from the cache.
     pub no_run: bool,
+    /// Run every block twice and report those whose runs differ (`check --twice`; the runs
+    /// are fresh when `fresh` is set too).
+    pub twice: bool,
 }
 
 impl Options {
@@ -81,6 +85,7 @@ impl Options {
             progress: Progress::Quiet,
             shard: None,
             no_run: false,
+            twice: false,
         }
     }
 
@@ -105,12 +110,20 @@ pub struct Session {
     rendered: HashMap<String, (blake3::Hash, Rendered)>,
     /// The compiler's `rustc -vV`, asked once per session.
     toolchain: Option<String>,
+    /// The Rust blocks of the last build and what became of them.
+    blocks: Vec<report::Entry>,
 }
 
 impl Session {
     /// A session with nothing started yet.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The Rust blocks of the last build, failed or not, and what became of each, in page
+    /// order: what `check --report` writes.
+    pub fn blocks(&self) -> &[report::Entry] {
+        &self.blocks
     }
 
     fn toolchain(&mut self) -> Result<&str, String> {
@@ -185,6 +198,12 @@ impl Stats {
             e.run_time.as_secs_f64(),
             e.failed,
         );
+        if e.reruns > 0 {
+            text.push_str(&format!(
+                "; {} run twice, {} of them differently",
+                e.reruns, e.differed
+            ));
+        }
         if !self.page_times.is_empty() {
             let pages: Vec<String> = self
                 .page_times
@@ -248,6 +267,7 @@ impl Phases {
 /// Builds the site in memory.
 pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure> {
     let started = Instant::now();
+    session.blocks.clear();
     let mut phases = Phases::default();
     let mut phase = |name: &'static str| phases.mark(name);
     let root = &options.root;
@@ -392,8 +412,8 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
     phase("highlight");
 
     // Code: every Rust block compiled and run, cached on disk.
+    let mut blocks: Vec<execute::PageBlocks> = Vec::new();
     let exec = if config.execute.enabled {
-        let mut blocks: Vec<execute::PageBlocks> = Vec::new();
         for (page, rendered) in pages.iter().zip(&rendered) {
             let mut page_blocks = Vec::new();
             for block in &rendered.code_blocks {
@@ -423,6 +443,7 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
                 fresh: options.fresh,
                 locked: options.mode == Mode::Check,
                 no_run: options.no_run,
+                twice: options.twice,
                 toolchain: &toolchain,
                 progress: options.progress,
             }),
@@ -436,6 +457,16 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
         execute::Executed::default()
     };
     diagnostics.extend(exec.diagnostics.iter().cloned());
+    let headings: Vec<report::Headings> = rendered
+        .iter()
+        .map(|r| {
+            r.headings
+                .iter()
+                .map(|h| (h.line, h.text.clone()))
+                .collect()
+        })
+        .collect();
+    session.blocks = report::entries(&blocks, &headings, &exec);
     phases.mark("code");
 
     let stats_so_far = |phases: &Phases| Stats {
