@@ -15,6 +15,7 @@ pub(crate) mod kvcache;
 pub(crate) mod lock;
 pub mod markdown;
 pub(crate) mod math;
+pub mod numbers;
 pub mod output;
 pub mod report;
 pub mod scaffold;

@@ -1,6 +1,6 @@
-//! `check`'s own checks on fixture sites: blocks whose two runs differ (`--twice`), and the
-//! JUnit and JSON reports of every block (`--report`), written whether the check passes or
-//! fails.
+//! `check`'s own checks on fixture sites: numbers quoted in prose that no output prints, blocks
+//! whose two runs differ (`--twice`), and the JUnit and JSON reports of every block
+//! (`--report`), written whether the check passes or fails.
 
 mod common;
 
@@ -10,6 +10,65 @@ use std::path::Path;
 
 use common::*;
 use kiln::site::{self, Mode, Session};
+
+#[test]
+fn a_number_no_run_printed_is_a_warning_at_its_place() {
+    let site = fixture("exec-numbers");
+    let report = match site::build(&options(site.path(), Mode::Check), &mut Session::new()) {
+        Ok(report) => report,
+        Err(failure) => panic!("{failure}"),
+    };
+    let warnings: Vec<String> = report.warnings.iter().map(ToString::to_string).collect();
+    let stale = |at: &str| {
+        format!(
+            "content/m/01-fit.md:{at}: warning: 0.1502 is quoted here, but no program on this page prints it; correct it, or if it is not from a run, add it to `numbers_not_from_runs` in the front matter\n    the nearest number printed is 0.1497 (the block at line 12)"
+        )
+    };
+    assert_eq!(warnings, [stale("28:52"), stale("29:30")]);
+    let n = report.stats.numbers;
+    assert_eq!(
+        (n.pages, n.quoted, n.in_formulas),
+        (1, 11, 3),
+        "the heading, the references and the bare-number link hold no quotes: {n:?}"
+    );
+    assert_eq!(
+        (n.printed, n.set, n.marked, n.stale),
+        (5, 2, 2, 2),
+        "0.05 is set by the code and 0.35 by a formula that works it out: {n:?}"
+    );
+    assert!(
+        report.stats.summary("checked").contains(
+            "numbers: 11 quoted in 1 pages with output (3 by formulas, the rest in prose): 5 printed there, 2 set in their code or worked out in formulas, 2 marked as not from a run, 2 printed by no program"
+        ),
+        "{}",
+        report.stats.summary("checked")
+    );
+
+    // `build` publishes without looking; `check --deny-warnings` fails on it.
+    assert!(build_ok(site.path()).warnings.is_empty());
+    let (ok, _, stderr) = kiln(site.path(), &["check", "--deny-warnings"]);
+    assert!(!ok, "{stderr}");
+    assert!(
+        stderr.contains("content/m/01-fit.md:28:52: warning: 0.1502"),
+        "{stderr}"
+    );
+
+    // Marked as not from a run, it passes; the mark that no longer matches is reported.
+    let post = site.path().join("content/m/01-fit.md");
+    let text = fs::read_to_string(&post).unwrap();
+    fs::write(
+        &post,
+        text.replace("\"1.8\"]", "\"1.8\", \"0.1502\", \"0.33\"]"),
+    )
+    .unwrap();
+    let (ok, _, stderr) = kiln(site.path(), &["check"]);
+    assert!(ok, "{stderr}");
+    assert!(!stderr.contains("0.1502 is quoted"), "{stderr}");
+    assert!(
+        stderr.contains("content/m/01-fit.md:5:1: warning: `numbers_not_from_runs` lists 0.33, which this page's prose does not quote; remove it"),
+        "{stderr}"
+    );
+}
 
 #[test]
 fn twice_reports_the_blocks_whose_runs_differ_at_their_lines() {

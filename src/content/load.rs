@@ -8,8 +8,8 @@ use walkdir::WalkDir;
 
 use super::front_matter::{self, key_line};
 use super::{
-    Home, HomeFrontMatter, Library, Module, ModuleFrontMatter, Part, Post, PostFrontMatter,
-    PostKind, SourceFile,
+    Home, HomeFrontMatter, Library, Module, ModuleFrontMatter, NotFromRuns, Part, Post,
+    PostFrontMatter, PostKind, SourceFile,
 };
 use crate::diagnostics::{Diagnostic, LineIndex, Location, display_path};
 
@@ -217,12 +217,18 @@ fn parse_home(mut source: SourceFile) -> Result<Home, Diagnostic> {
         return Ok(Home {
             source,
             front: HomeFrontMatter::default(),
+            not_from_runs: NotFromRuns::default(),
         });
     }
     let split = front_matter::split(&source.text, &source.display)?;
     let front: HomeFrontMatter = front_matter::parse(&source.text, &split, &source.display)?;
+    let not_from_runs = not_from_runs(&source.text, &split, &front.numbers_not_from_runs);
     source.body_offset = split.body_offset;
-    Ok(Home { source, front })
+    Ok(Home {
+        source,
+        front,
+        not_from_runs,
+    })
 }
 
 /// Folders of the site's own pages and files, which a module's folder would collide with.
@@ -262,6 +268,7 @@ fn parse_module(dir: String, mut source: SourceFile) -> Result<Module, Diagnosti
             ));
         }
     }
+    let not_from_runs = not_from_runs(&source.text, &split, &front.numbers_not_from_runs);
     source.body_offset = split.body_offset;
     Ok(Module {
         title: front.title,
@@ -272,6 +279,7 @@ fn parse_module(dir: String, mut source: SourceFile) -> Result<Module, Diagnosti
         dir,
         source,
         posts: Vec::new(),
+        not_from_runs,
     })
 }
 
@@ -326,6 +334,7 @@ fn parse_post(mut source: SourceFile, module: usize, owner: &Module) -> Result<P
             slug
         }
     };
+    let not_from_runs = not_from_runs(&source.text, &split, &front.numbers_not_from_runs);
     source.body_offset = split.body_offset;
     Ok(Post {
         title: front.title,
@@ -339,7 +348,16 @@ fn parse_post(mut source: SourceFile, module: usize, owner: &Module) -> Result<P
         slug,
         module,
         source,
+        not_from_runs,
     })
+}
+
+/// The front matter's `numbers_not_from_runs`, with the line its key is on.
+fn not_from_runs(text: &str, split: &front_matter::Split, numbers: &[String]) -> NotFromRuns {
+    NotFromRuns {
+        numbers: numbers.to_vec(),
+        line: key_line(text, split, crate::numbers::NOT_FROM_RUNS_KEY),
+    }
 }
 
 /// `04-role-of-activations` gives `role-of-activations`.

@@ -61,6 +61,9 @@ pub struct PostFrontMatter {
     /// A lesson (the default) or a companion to the lesson with the same part.
     #[serde(default)]
     pub kind: PostKind,
+    /// Numbers its prose quotes that are not from a run (see [`crate::numbers`]).
+    #[serde(default)]
+    pub numbers_not_from_runs: Vec<String>,
 }
 
 /// What a post is: a lesson of the series, or a companion to one.
@@ -110,6 +113,18 @@ pub struct Post {
     pub module: usize,
     /// Its path in the output, relative to the site root, ending in `/`.
     pub url: String,
+    /// Numbers its prose quotes that are not from a run.
+    pub not_from_runs: NotFromRuns,
+}
+
+/// The numbers a page's front matter lists under `numbers_not_from_runs`: quoted in its prose,
+/// but not printed by its programs (a value worked out by hand, a figure from a paper).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NotFromRuns {
+    /// The numbers, as the prose writes them.
+    pub numbers: Vec<String>,
+    /// The line of the key in the file (1 when it is absent).
+    pub line: usize,
 }
 
 /// An entry of a module's outline: a part that is planned, written or not.
@@ -136,6 +151,9 @@ pub struct ModuleFrontMatter {
     /// Every part the module is planned to have, written or not.
     #[serde(default)]
     pub outline: Vec<OutlineEntry>,
+    /// Numbers its prose quotes that are not from a run (see [`crate::numbers`]).
+    #[serde(default)]
+    pub numbers_not_from_runs: Vec<String>,
 }
 
 /// One module (a folder of `content/`).
@@ -157,6 +175,8 @@ pub struct Module {
     pub url: String,
     /// Indices in [`Library::posts`] of its posts, in series order.
     pub posts: Vec<usize>,
+    /// Numbers its prose quotes that are not from a run.
+    pub not_from_runs: NotFromRuns,
 }
 
 /// Front matter of `content/_index.md`, the home page.
@@ -169,6 +189,9 @@ pub struct HomeFrontMatter {
     /// Summary for the home page.
     #[serde(default)]
     pub description: String,
+    /// Numbers its prose quotes that are not from a run (see [`crate::numbers`]).
+    #[serde(default)]
+    pub numbers_not_from_runs: Vec<String>,
 }
 
 /// The home page's own text, when `content/_index.md` exists.
@@ -178,6 +201,8 @@ pub struct Home {
     pub source: SourceFile,
     /// Its front matter.
     pub front: HomeFrontMatter,
+    /// Numbers its prose quotes that are not from a run.
+    pub not_from_runs: NotFromRuns,
 }
 
 /// Every module and post of the site, in series order.

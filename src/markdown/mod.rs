@@ -66,6 +66,10 @@ pub struct Rendered {
     pub anchors: Vec<String>,
     /// Words of prose, for the reading time.
     pub words: usize,
+    /// The prose's text, for the numbers it quotes: one entry per paragraph, list item, table
+    /// cell or footnote, each the byte ranges of the body its text comes from (not headings,
+    /// code, formulas, link targets or image descriptions).
+    pub prose: Vec<Vec<Range<usize>>>,
     /// Problems found.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -176,6 +180,11 @@ struct Pass<'s> {
     /// How many images are open: their alt text is an HTML attribute, so formulas in it stay
     /// plain TeX.
     images: usize,
+    /// The text ranges of the paragraph (or item, cell) being read, for [`Rendered::prose`].
+    prose: Vec<Range<usize>>,
+    /// The text ranges of the link being read, kept apart until its end shows whether they are
+    /// prose (see [`Pass::end_link`]).
+    link_text: Option<Vec<Range<usize>>>,
 }
 
 impl<'s> Pass<'s> {
@@ -191,6 +200,8 @@ impl<'s> Pass<'s> {
             quotes: Vec::new(),
             text_run: None,
             images: 0,
+            prose: Vec::new(),
+            link_text: None,
         }
     }
 
@@ -255,6 +266,16 @@ impl<'s> Pass<'s> {
                     self.text_run = None;
                 }
             }
+            if let Event::Start(tag) = &event
+                && !is_inline(tag)
+            {
+                self.end_prose();
+            }
+            if let Event::End(tag) = &event
+                && !is_inline_end(tag)
+            {
+                self.end_prose();
+            }
             match event {
                 Event::Start(Tag::CodeBlock(kind)) => {
                     let end = events[i..]
@@ -300,6 +321,7 @@ impl<'s> Pass<'s> {
                     if let Some(heading) = &mut self.heading {
                         heading.3.push_str(&text);
                     }
+                    self.prose(range);
                     self.text(text);
                 }
                 Event::Code(text) => {
@@ -316,12 +338,17 @@ impl<'s> Pass<'s> {
                     id,
                 }) => {
                     let dest_url = self.link(link_type, dest_url, range.start, false);
+                    self.link_text = Some(Vec::new());
                     self.events.push(Event::Start(Tag::Link {
                         link_type,
                         dest_url,
                         title,
                         id,
                     }));
+                }
+                Event::End(TagEnd::Link) => {
+                    self.end_link();
+                    self.events.push(Event::End(TagEnd::Link));
                 }
                 Event::Start(Tag::Image {
                     link_type,
@@ -367,7 +394,8 @@ impl<'s> Pass<'s> {
                             self.events.push(Event::Start(Tag::Paragraph));
                             // Skip the paragraph start and the bold label.
                             i += 4;
-                            if let Some((Event::Text(rest), _)) = events.get(i) {
+                            if let Some((Event::Text(rest), range)) = events.get(i) {
+                                self.prose(range.clone());
                                 let trimmed = rest.trim_start_matches(':').trim_start();
                                 if trimmed.is_empty() {
                                     i += 1;
@@ -392,9 +420,50 @@ impl<'s> Pass<'s> {
         }
         let run = self.text_run.take();
         self.check_dollars(run);
+        self.end_prose();
         let mut html = String::with_capacity(self.source.body().len() * 2);
         pulldown_cmark::html::push_html(&mut html, std::mem::take(&mut self.events).into_iter());
         self.out.html = html;
+    }
+
+    /// Adds a text event's source to the current stretch of prose, unless it is a heading's or
+    /// an image description's.
+    fn prose(&mut self, range: Range<usize>) {
+        if self.heading.is_some() || self.images > 0 {
+            return;
+        }
+        if let Some(link) = &mut self.link_text {
+            link.push(range);
+            return;
+        }
+        match self.prose.last_mut() {
+            Some(last) if last.end == range.start => last.end = range.end,
+            _ => self.prose.push(range),
+        }
+    }
+
+    /// Ends a link: its text is prose, unless it is a bare number (`[1.2](02-linear.md)`,
+    /// `[3](#fn)`), which names the page or place it links to rather than a quantity.
+    fn end_link(&mut self) {
+        let Some(ranges) = self.link_text.take() else {
+            return;
+        };
+        let body = self.source.body();
+        let text: String = ranges.iter().filter_map(|r| body.get(r.clone())).collect();
+        let text = text.trim();
+        let bare_number = !text.is_empty() && text.chars().all(|c| c.is_ascii_digit() || c == '.');
+        if !bare_number {
+            for range in ranges {
+                self.prose(range);
+            }
+        }
+    }
+
+    /// Ends the current stretch of prose at a paragraph, item or cell boundary.
+    fn end_prose(&mut self) {
+        if !self.prose.is_empty() {
+            self.out.prose.push(std::mem::take(&mut self.prose));
+        }
     }
 
     fn end_heading(&mut self) {
@@ -724,6 +793,34 @@ impl<'s> Pass<'s> {
         self.out.code_blocks.push(block);
         self.events.push(Event::Html(html.into()));
     }
+}
+
+/// Whether a tag is inline (inside a paragraph's text) rather than a block of its own.
+fn is_inline(tag: &Tag) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+    )
+}
+
+/// Whether a closing tag closes an inline tag.
+fn is_inline_end(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image
+    )
 }
 
 /// Whether inline "math" is really prose caught between two dollar signs, as in "costs $10 to

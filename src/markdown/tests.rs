@@ -531,3 +531,47 @@ fn misplaced_fold_markers_are_errors_at_their_line() {
         ["content/m/01-p.md:7:6: error: `// end fold` without a `// fold: ...` line before it"]
     );
 }
+
+/// The prose stretches of a body, each as the text of its ranges joined with `|`.
+fn prose(body: &str) -> Vec<String> {
+    let rendered = render_body(body);
+    rendered
+        .prose
+        .iter()
+        .map(|group| {
+            group
+                .iter()
+                .map(|r| &body[r.clone()])
+                .collect::<Vec<_>>()
+                .join("|")
+        })
+        .collect()
+}
+
+#[test]
+fn prose_is_the_text_of_paragraphs_items_and_cells_only() {
+    assert_eq!(
+        prose(
+            "## Loss 0.5\n\nThe loss is **0.2274** and `0.9` in code, $L = 0.1$ in a formula.\n\n\
+             - one item, 0.3\n- two\n\n| a | b |\n|---|---|\n| 0.7 | x |\n\n\
+             ![alt 0.4](fig.png)\n\n```text\n0.6\n```\n"
+        ),
+        [
+            "The loss is |0.2274| and | in code, | in a formula.",
+            "one item, 0.3",
+            "two",
+            "a",
+            "b",
+            "0.7",
+            "x",
+        ]
+    );
+}
+
+#[test]
+fn a_link_whose_text_is_a_bare_number_is_not_prose() {
+    assert_eq!(
+        prose("As in [1.2](02-q.md) and [the loss 0.25](02-q.md), see [3](#x).\n"),
+        ["As in | and |the loss 0.25|, see |."]
+    );
+}

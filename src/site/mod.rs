@@ -9,6 +9,7 @@ mod downloads;
 pub(crate) mod feed;
 mod links;
 mod pages;
+mod quoted;
 mod render;
 mod search;
 mod tags;
@@ -30,6 +31,7 @@ use crate::diagnostics::{Diagnostic, Failure, LineIndex, Location};
 use crate::execute::{self, ExecStats, Progress};
 use crate::markdown::{self, RenderContext, Rendered};
 use crate::math::{MathRenderer, MathStats};
+use crate::numbers::NumberStats;
 use crate::output::SiteFiles;
 use crate::report;
 use crate::templates::Templates;
@@ -152,6 +154,8 @@ pub struct Stats {
     pub math: MathStats,
     /// Code execution work.
     pub exec: ExecStats,
+    /// Numbers quoted in prose and looked up in the outputs (`check` only).
+    pub numbers: NumberStats,
     /// Time for the whole build.
     pub total: Duration,
     /// Time of each phase, in order.
@@ -202,6 +206,13 @@ impl Stats {
             text.push_str(&format!(
                 "; {} run twice, {} of them differently",
                 e.reruns, e.differed
+            ));
+        }
+        let n = &self.numbers;
+        if n.pages > 0 {
+            text.push_str(&format!(
+                "\n  numbers: {} quoted in {} pages with output ({} by formulas, the rest in prose): {} printed there, {} set in their code or worked out in formulas, {} marked as not from a run, {} printed by no program",
+                n.quoted, n.pages, n.in_formulas, n.printed, n.set, n.marked, n.stale
             ));
         }
         if !self.page_times.is_empty() {
@@ -469,11 +480,21 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
     session.blocks = report::entries(&blocks, &headings, &exec);
     phases.mark("code");
 
+    // Numbers quoted in prose, looked up in what the programs printed: for `check`.
+    let numbers = if options.mode == Mode::Check {
+        let (stale, counts) = quoted::check_numbers(&pages, &rendered, &library, &exec);
+        diagnostics.extend(stale);
+        counts
+    } else {
+        NumberStats::default()
+    };
+
     let stats_so_far = |phases: &Phases| Stats {
         pages: pages.len(),
         markdown_rendered: rerendered,
         math: math_stats,
         exec: exec.stats,
+        numbers,
         total: started.elapsed(),
         phases: phases.list.clone(),
         page_times: exec.page_times(),
@@ -609,6 +630,7 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
             markdown_rendered: rerendered,
             math: math_stats,
             exec: exec.stats,
+            numbers,
             total: started.elapsed(),
             phases: phases.list,
             page_times: exec.page_times(),
