@@ -235,6 +235,10 @@ fn check_writes_nothing_and_reports_success() {
     assert!(ok, "{stderr}");
     assert!(stderr.contains("checked: 9 pages"), "{stderr}");
     assert!(!site.path().join("public").exists());
+    assert!(
+        !site.path().join(".cache/search").exists(),
+        "check builds no search index"
+    );
     let after: Vec<_> = snapshot_tree(site.path())
         .into_iter()
         .filter(|(path, _)| !path.starts_with(".cache"))
@@ -443,6 +447,17 @@ fn a_session_re_renders_only_the_pages_that_changed() {
     let edited = kiln::site::build(&options, &mut session).unwrap();
     assert_eq!(edited.stats.markdown_rendered, 1);
     assert!(page(&edited, "intro/second-steps/index.html").contains("Short, edited."));
+    // The preview keeps its search index while the pages are the same ones.
+    let index = |report: &kiln::site::Report| -> Vec<(String, Vec<u8>)> {
+        report
+            .files
+            .iter()
+            .filter(|(p, _)| p.starts_with("pagefind/"))
+            .map(|(p, b)| (p.to_string(), b.to_vec()))
+            .collect()
+    };
+    assert!(!index(&first).is_empty());
+    assert_eq!(index(&edited), index(&first));
 
     // A new page changes what links can reach, so every page is rendered again.
     fs::write(
@@ -452,6 +467,8 @@ fn a_session_re_renders_only_the_pages_that_changed() {
     .unwrap();
     let added = kiln::site::build(&options, &mut session).unwrap();
     assert_eq!(added.stats.markdown_rendered, 6);
+    // A new page is indexed: the index is built again.
+    assert_ne!(index(&added), index(&first));
 }
 
 #[test]

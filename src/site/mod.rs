@@ -114,6 +114,9 @@ pub struct Session {
     toolchain: Option<String>,
     /// The Rust blocks of the last build and what became of them.
     blocks: Vec<report::Entry>,
+    /// The search index of a preview build and the pages it indexed, kept for later rebuilds
+    /// with the same pages.
+    search: Option<(Vec<String>, search::SearchFiles)>,
 }
 
 impl Session {
@@ -579,9 +582,24 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
             Err(d) => diagnostics.push(d),
         }
     }
-    if config.search.enabled {
-        match search::index(&files, &config.language, &cache_dir) {
+    // `check` writes no site, so it needs no index. A preview keeps its index while the set of
+    // pages stays the same: indexing every page again after each edit would cost a live reload
+    // seconds on a large site, for results that differ only on the page being edited.
+    if config.search.enabled && options.mode != Mode::Check {
+        let indexed: Vec<String> = files
+            .paths()
+            .filter(|p| p.ends_with(".html"))
+            .map(str::to_string)
+            .collect();
+        let index = match (options.mode, &session.search) {
+            (Mode::Serve, Some((pages, index))) if *pages == indexed => Ok(index.clone()),
+            _ => search::index(&files, &config.language, &cache_dir),
+        };
+        match index {
             Ok(index) => {
+                if options.mode == Mode::Serve {
+                    session.search = Some((indexed, index.clone()));
+                }
                 for (path, bytes) in index {
                     files.insert(path, bytes);
                 }

@@ -14,13 +14,16 @@ const BUNDLE: &str = "pagefind";
 /// Bumped when the way pages are indexed changes.
 const FORMAT: &str = "kiln-search-1";
 
+/// A search index: its files, by path in the site.
+pub(crate) type SearchFiles = Vec<(String, Vec<u8>)>;
+
 /// The search index of the HTML pages of `files` (in path order), as files to add under
 /// `pagefind/`: from the cache in `cache_dir` when the pages did not change.
 pub(crate) fn index(
     files: &SiteFiles,
     language: &str,
     cache_dir: &Path,
-) -> Result<Vec<(String, Vec<u8>)>, String> {
+) -> Result<SearchFiles, String> {
     let pages: Vec<(&str, &[u8])> = files
         .iter()
         .filter(|(path, _)| path.ends_with(".html") && *path != "404.html")
