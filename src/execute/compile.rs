@@ -141,19 +141,15 @@ pub(super) fn compile<'a>(
                     None,
                 );
             } else {
-                let messages = built
-                    .messages
-                    .get(&binary.name)
-                    .cloned()
-                    .unwrap_or_default();
-                if let Some(failure) = missing_codes(item.block, &messages) {
+                let messages = built.messages_of(&binary.name);
+                if let Some(failure) = missing_codes(item.block, messages) {
                     outcome.stats.failed += 1;
-                    let note = compiler_text(&messages, &binary);
+                    let note = compiler_text(messages, &binary);
                     outcome.fail(item.block, item.block.fence.clone(), failure, Some(note));
                     reporter.advance();
                     continue;
                 }
-                let compiler = compiler_text(&messages, &binary);
+                let compiler = compiler_text(messages, &binary);
                 let result = BlockResult {
                     kind: ResultKind::FailedToCompile,
                     stdout: Default::default(),
@@ -168,22 +164,14 @@ pub(super) fn compile<'a>(
             }
         } else if let Some(executable) = executable {
             binary.executable = executable;
-            let messages = built
-                .messages
-                .get(&binary.name)
-                .cloned()
-                .unwrap_or_default();
-            attach_warnings(&mut binary, &messages);
+            let messages = built.messages_of(&binary.name);
+            attach_warnings(&mut binary, messages);
             ready.push(binary);
         } else if !binary.merged {
             // A block built alone already names itself.
             outcome.stats.failed += 1;
-            let messages = built
-                .messages
-                .get(&binary.name)
-                .cloned()
-                .unwrap_or_default();
-            report_compile_errors(&binary, &messages, outcome);
+            let messages = built.messages_of(&binary.name);
+            report_compile_errors(&binary, messages, outcome);
             reporter.advance();
         } else {
             // Build each block this pass needs alone, so that the failing ones name
@@ -207,22 +195,14 @@ pub(super) fn compile<'a>(
     for mut binary in fallback {
         if let Some(executable) = built.executables.get(&binary.name) {
             binary.executable = executable.clone();
-            let messages = built
-                .messages
-                .get(&binary.name)
-                .cloned()
-                .unwrap_or_default();
-            attach_warnings(&mut binary, &messages);
+            let messages = built.messages_of(&binary.name);
+            attach_warnings(&mut binary, messages);
             ready.push(binary);
             continue;
         }
         outcome.stats.failed += 1;
-        let messages = built
-            .messages
-            .get(&binary.name)
-            .cloned()
-            .unwrap_or_default();
-        report_compile_errors(&binary, &messages, outcome);
+        let messages = built.messages_of(&binary.name);
+        report_compile_errors(&binary, messages, outcome);
         reporter.advance();
     }
     (ready, refused)

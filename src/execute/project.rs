@@ -81,6 +81,13 @@ pub(crate) struct BuildOutput {
     pub timed_out: bool,
 }
 
+impl BuildOutput {
+    /// The compiler's messages about one binary (none when it said nothing).
+    pub(crate) fn messages_of(&self, binary: &str) -> &[CompilerMessage] {
+        self.messages.get(binary).map_or(&[], Vec::as_slice)
+    }
+}
+
 /// How one cargo invocation runs.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct BuildRules {
