@@ -78,17 +78,9 @@ pub(crate) fn slug(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::diagnostics::Location;
-    use crate::markdown::fence::FenceAttrs;
 
     fn block(line: usize) -> CodeBlock {
-        CodeBlock {
-            index: 0,
-            attrs: FenceAttrs::parse("rust"),
-            lines: Vec::new(),
-            fence: Location::at("content/m/01-a.md", line, 1),
-            folds: Vec::new(),
-            variant: None,
-        }
+        CodeBlock::for_tests("rust", Location::at("content/m/01-a.md", line, 1), &[])
     }
 
     fn heading(line: usize, text: &str) -> Heading {

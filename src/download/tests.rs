@@ -8,8 +8,6 @@ use crate::diagnostics::{Diagnostic, Location};
 use crate::execute::Status;
 use crate::execute::cache::{BlockResult, Figure, ResultKind};
 use crate::execute::run::Captured;
-use crate::markdown::code::CodeLine;
-use crate::markdown::fence::FenceAttrs;
 
 /// An archive's files by path, as [`archive::read`] gives them.
 type Files = BTreeMap<String, Vec<u8>>;
@@ -19,27 +17,7 @@ const PAGE: &str = "content/m/01-tour.md";
 fn block(index: usize, info: &str, fence: usize, code: &[&str]) -> CodeBlock {
     CodeBlock {
         index,
-        attrs: FenceAttrs::parse(info),
-        lines: code
-            .iter()
-            .enumerate()
-            .map(|(i, line)| {
-                let hidden = line.strip_prefix("# ");
-                CodeLine {
-                    code: hidden.unwrap_or(line).to_string(),
-                    shown: if hidden.is_some() {
-                        None
-                    } else {
-                        Some(line.to_string())
-                    },
-                    line: fence + 1 + i,
-                    col_offset: 0,
-                }
-            })
-            .collect(),
-        fence: Location::at(PAGE, fence, 1),
-        folds: Vec::new(),
-        variant: None,
+        ..CodeBlock::for_tests(info, Location::at(PAGE, fence, 1), code)
     }
 }
 

@@ -114,23 +114,9 @@ pub(super) fn limits(config: &ExecuteConfig, block: &CodeBlock) -> Limits {
 mod tests {
     use super::*;
     use crate::diagnostics::Location;
-    use crate::markdown::code::CodeLine;
-    use crate::markdown::fence::FenceAttrs;
 
     fn block(info: &str) -> CodeBlock {
-        CodeBlock {
-            index: 0,
-            attrs: FenceAttrs::parse(info),
-            lines: vec![CodeLine {
-                code: "fn main() {}".into(),
-                shown: Some("fn main() {}".into()),
-                line: 2,
-                col_offset: 0,
-            }],
-            fence: Location::at("content/a.md", 1, 1),
-            folds: Vec::new(),
-            variant: None,
-        }
+        CodeBlock::for_tests(info, Location::at("content/a.md", 1, 1), &["fn main() {}"])
     }
 
     #[test]

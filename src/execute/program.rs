@@ -167,12 +167,10 @@ pub(crate) fn markdown_location(
 mod tests {
     use super::*;
     use crate::markdown::code::CodeLine;
-    use crate::markdown::fence::FenceAttrs;
 
     fn block(lines: &[(&str, usize, usize)]) -> CodeBlock {
+        let fence = Location::at("content/m/a.md", lines.first().map_or(1, |l| l.1 - 1), 1);
         CodeBlock {
-            index: 0,
-            attrs: FenceAttrs::parse("rust"),
             lines: lines
                 .iter()
                 .map(|(code, line, col_offset)| CodeLine {
@@ -182,9 +180,7 @@ mod tests {
                     col_offset: *col_offset,
                 })
                 .collect(),
-            folds: Vec::new(),
-            fence: Location::at("content/m/a.md", lines.first().map_or(1, |l| l.1 - 1), 1),
-            variant: None,
+            ..CodeBlock::for_tests("rust", fence, &[])
         }
     }
 

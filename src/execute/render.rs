@@ -141,17 +141,9 @@ mod tests {
     use super::*;
     use crate::diagnostics::Location;
     use crate::execute::cache::{BlockResult, Figure};
-    use crate::markdown::fence::FenceAttrs;
 
     fn block(info: &str) -> CodeBlock {
-        CodeBlock {
-            index: 0,
-            attrs: FenceAttrs::parse(info),
-            lines: Vec::new(),
-            folds: Vec::new(),
-            fence: Location::at("content/a.md", 1, 1),
-            variant: None,
-        }
+        CodeBlock::for_tests(info, Location::at("content/a.md", 1, 1), &[])
     }
 
     fn shown(kind: ResultKind, stdout: &str, figures: Vec<(&str, &[u8])>) -> Shown {

@@ -180,27 +180,9 @@ fn is_literal(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::markdown::code::CodeLine;
-    use crate::markdown::fence::FenceAttrs;
 
     fn block(info: &str, code: &[&str]) -> CodeBlock {
-        CodeBlock {
-            index: 0,
-            attrs: FenceAttrs::parse(info),
-            lines: code
-                .iter()
-                .enumerate()
-                .map(|(i, line)| CodeLine {
-                    code: line.to_string(),
-                    shown: Some(line.to_string()),
-                    line: 10 + i,
-                    col_offset: 0,
-                })
-                .collect(),
-            fence: Location::at("content/a.md", 9, 1),
-            variant: None,
-            folds: Vec::new(),
-        }
+        CodeBlock::for_tests(info, Location::at("content/a.md", 9, 1), code)
     }
 
     #[test]

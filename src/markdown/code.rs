@@ -124,32 +124,43 @@ pub fn classify(line: &str, hide: bool) -> (String, Option<String>, usize) {
 }
 
 #[cfg(test)]
+impl CodeBlock {
+    /// A block for tests: the first of its page, with its fence at `fence` and `code` on the
+    /// lines after it, read as a page's lines are (`# ` lines hidden in Rust), nothing folded.
+    pub(crate) fn for_tests(info: &str, fence: Location, code: &[&str]) -> Self {
+        let attrs = FenceAttrs::parse(info);
+        let hide = attrs.is_rust();
+        let lines = code
+            .iter()
+            .enumerate()
+            .map(|(i, raw)| {
+                let (code, shown, col_offset) = classify(raw, hide);
+                CodeLine {
+                    code,
+                    shown,
+                    line: fence.line + 1 + i,
+                    col_offset,
+                }
+            })
+            .collect();
+        CodeBlock {
+            index: 0,
+            attrs,
+            lines,
+            folds: Vec::new(),
+            fence,
+            variant: None,
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
     fn block(info: &str, code: &str) -> CodeBlock {
-        let attrs = FenceAttrs::parse(info);
-        let hide = attrs.is_rust();
-        CodeBlock {
-            index: 0,
-            attrs,
-            lines: code
-                .lines()
-                .enumerate()
-                .map(|(i, raw)| {
-                    let (code, shown, col_offset) = classify(raw, hide);
-                    CodeLine {
-                        code,
-                        shown,
-                        line: i + 2,
-                        col_offset,
-                    }
-                })
-                .collect(),
-            folds: Vec::new(),
-            variant: None,
-            fence: Location::at("content/m/a.md", 1, 1),
-        }
+        let lines: Vec<&str> = code.lines().collect();
+        CodeBlock::for_tests(info, Location::at("content/m/a.md", 1, 1), &lines)
     }
 
     #[test]
