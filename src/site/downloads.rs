@@ -1,8 +1,6 @@
 //! Each lesson's download beside its page (`m/tour/tour.zip`), the link the page template
 //! shows, and the check of the archive against what the execution stage compiled.
 
-use std::path::Path;
-
 use serde::Serialize;
 
 use super::context;
@@ -42,7 +40,6 @@ pub(super) fn lesson_download(
     rendered: &Rendered,
     exec: &Executed,
     config: &Config,
-    root: &Path,
 ) -> Option<Result<Made, Diagnostic>> {
     let source = page.source?;
     let folder = page
@@ -55,17 +52,15 @@ pub(super) fn lesson_download(
     if folder.is_empty() || !config.execute.enabled || !compiles {
         return None;
     }
-    let lock = match std::fs::read_to_string(root.join(&config.execute.lockfile)) {
-        Ok(lock) => lock,
-        Err(e) => {
-            return Some(Err(Diagnostic::warning(
-                Location::file(&source.display),
-                format!(
-                    "no download for this lesson: cannot read the lock file {}: {e}",
-                    config.execute.lockfile
-                ),
-            )));
-        }
+    // The lock the execution stage read once cargo had run: the one the results were built with.
+    let Some(lock) = exec.lock.clone() else {
+        return Some(Err(Diagnostic::warning(
+            Location::file(&source.display),
+            format!(
+                "no download for this lesson: cannot read the lock file {}",
+                config.execute.lockfile
+            ),
+        )));
     };
     let lesson = Lesson::new(
         About {

@@ -534,14 +534,7 @@ pub fn build(options: &Options, session: &mut Session) -> Result<Report, Failure
             let mut link = None;
             if let PageKind::Post(post) = page.kind {
                 let title = &library.posts[post].title;
-                match downloads::lesson_download(
-                    page,
-                    title,
-                    &rendered[index],
-                    &exec,
-                    &config,
-                    root,
-                ) {
+                match downloads::lesson_download(page, title, &rendered[index], &exec, &config) {
                     Some(Ok(made)) => {
                         filled.figures.push((made.path, made.bytes));
                         filled.warnings.extend(made.problems);
