@@ -78,20 +78,10 @@ pub(crate) fn slug(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::diagnostics::Location;
+    use crate::download::tests::heading;
 
     fn block(line: usize) -> CodeBlock {
         CodeBlock::for_tests("rust", Location::at("content/m/01-a.md", line, 1), &[])
-    }
-
-    fn heading(line: usize, text: &str) -> Heading {
-        Heading {
-            level: 3,
-            id: String::new(),
-            text: text.into(),
-            html: String::new(),
-            toc_html: String::new(),
-            line,
-        }
     }
 
     #[test]

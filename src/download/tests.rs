@@ -21,7 +21,8 @@ fn block(index: usize, info: &str, fence: usize, code: &[&str]) -> CodeBlock {
     }
 }
 
-fn heading(line: usize, text: &str) -> Heading {
+/// A level-3 heading at `line`.
+pub(super) fn heading(line: usize, text: &str) -> Heading {
     Heading {
         level: 3,
         id: String::new(),
