@@ -449,19 +449,27 @@ mod tests {
         assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
     }
 
-    #[test]
-    fn programs_of_another_edition_build_in_a_package_of_their_own() {
+    /// Settings with one dependency, `itoa`.
+    fn config_with_itoa() -> ExecuteConfig {
         let mut config = ExecuteConfig::default();
         config
             .dependencies
             .insert("itoa".into(), toml::Value::String("1".into()));
+        config
+    }
+
+    /// The project of `config` in `dir`, its cache in `dir/cache`.
+    fn project_in(dir: &Path, config: &ExecuteConfig, target: Option<&Path>) -> Project {
+        Project::new(dir, config, &dir.join("cache"), target, "rustc")
+    }
+
+    #[test]
+    fn programs_of_another_edition_build_in_a_package_of_their_own() {
         let dir = tempfile::tempdir().unwrap();
-        let project = Project::new(
+        let project = project_in(
             dir.path(),
-            &config,
-            &dir.path().join("cache"),
+            &config_with_itoa(),
             Some(&dir.path().join("target")),
-            "rustc",
         );
         assert_eq!(project.for_edition(Edition::E2024).dir, project.dir);
         let old = project.for_edition(Edition::E2015);
@@ -485,18 +493,9 @@ mod tests {
 
     #[test]
     fn the_manifest_carries_dependencies_and_profile() {
-        let mut config = ExecuteConfig::default();
-        config
-            .dependencies
-            .insert("itoa".into(), toml::Value::String("1".into()));
+        let mut config = config_with_itoa();
         let dir = tempfile::tempdir().unwrap();
-        let project = Project::new(
-            dir.path(),
-            &config,
-            &dir.path().join("cache"),
-            None,
-            "rustc",
-        );
+        let project = project_in(dir.path(), &config, None);
         assert!(
             project.manifest.contains("[dependencies]\nitoa = \"1\""),
             "{}",
@@ -507,13 +506,7 @@ mod tests {
             "burn".into(),
             toml::Value::Table(toml::toml! { version = "0.22.1" features = ["ndarray"] }),
         );
-        let project = Project::new(
-            dir.path(),
-            &config,
-            &dir.path().join("cache"),
-            None,
-            "rustc",
-        );
+        let project = project_in(dir.path(), &config, None);
         let parsed: toml::Table = toml::from_str(&project.manifest).unwrap();
         assert_eq!(
             parsed["dependencies"]["burn"]["version"].as_str(),
